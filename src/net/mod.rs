@@ -1,0 +1,298 @@
+//! The virtual internet: hosts, their names and addresses, and the connections between them.
+//!
+//! A [`World`] owns every host and every open connection, and the world's clock. Clients —
+//! a terminal session today, user agents and relaying servers later — `connect` to a host's
+//! port, `send` bytes, and drain what the server answered with `poll_delivery`. Each
+//! connection's server side is a sans-I/O protocol machine; the world feeds it and moves its
+//! output, so everything that happens is deterministic and replayable.
+//!
+//! Invariants: this module knows nothing of terminals, browsers or sockets; time only moves
+//! forward, and only when a driver says so ([`World::advance_to`]).
+
+mod builtin;
+mod connection;
+mod dns;
+mod host;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::Ipv4Addr;
+
+pub use builtin::{Daytime, Echo};
+pub use connection::{ConnId, Connection, Delivery};
+pub use dns::{Dns, normalize};
+pub use host::{Host, Service};
+
+use crate::time::Instant;
+
+/// Why a network operation failed, worded as the tools a student knows word it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetError {
+    /// No A record for the name.
+    UnknownHost(String),
+    /// The address belongs to no host of this world.
+    NoRoute(Ipv4Addr),
+    /// The host exists but is down.
+    HostDown(String),
+    /// Nothing listens on that port.
+    Refused { host: String, port: u16 },
+    /// The connection is closed or never existed.
+    NotConnected(ConnId),
+}
+
+impl fmt::Display for NetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NetError::UnknownHost(name) => write!(f, "unknown host '{name}'"),
+            NetError::NoRoute(addr) => write!(f, "no route to host ({addr})"),
+            NetError::HostDown(name) => write!(f, "no route to host ({name} is down)"),
+            NetError::Refused { host, port } => write!(f, "connection refused ({host}:{port})"),
+            NetError::NotConnected(id) => write!(f, "connection {id} is not open"),
+        }
+    }
+}
+
+impl std::error::Error for NetError {}
+
+/// The well-known ports every host of the lab listens on.
+pub const ECHO_PORT: u16 = 7;
+/// RFC 867's port.
+pub const DAYTIME_PORT: u16 = 13;
+
+/// The whole virtual internet and its clock.
+#[derive(Debug)]
+pub struct World {
+    now: Instant,
+    dns: Dns,
+    hosts: Vec<Host>,
+    connections: BTreeMap<ConnId, Connection>,
+    next_conn: u64,
+}
+
+impl World {
+    /// An empty world at `now`.
+    pub fn new(now: Instant) -> Self {
+        World {
+            now,
+            dns: Dns::new(),
+            hosts: Vec::new(),
+            connections: BTreeMap::new(),
+            next_conn: 1,
+        }
+    }
+
+    /// The textbook world: `mail.crepes.fr` (192.0.2.10) and `mail.hamburger.edu` (192.0.2.20),
+    /// each with echo and daytime. The mail services arrive with the protocol issues.
+    pub fn textbook(now: Instant) -> Self {
+        let mut world = World::new(now);
+        for (name, last) in [("mail.crepes.fr", 10), ("mail.hamburger.edu", 20)] {
+            world.add_host(
+                Host::new(name, Ipv4Addr::new(192, 0, 2, last))
+                    .listen(ECHO_PORT, Service::Echo)
+                    .listen(DAYTIME_PORT, Service::Daytime),
+            );
+        }
+        world
+    }
+
+    /// Adds a host and its A record.
+    pub fn add_host(&mut self, host: Host) {
+        self.dns.add_a(host.name(), host.addr());
+        self.hosts.retain(|h| h.name() != host.name());
+        self.hosts.push(host);
+    }
+
+    /// The world's current instant.
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    /// Moves the clock to `now`; an instant in the past is ignored (time never runs backwards).
+    pub fn advance_to(&mut self, now: Instant) {
+        self.now = self.now.max(now);
+    }
+
+    /// The name service.
+    pub fn dns(&self) -> &Dns {
+        &self.dns
+    }
+
+    /// Every host, in the order they were added.
+    pub fn hosts(&self) -> impl Iterator<Item = &Host> {
+        self.hosts.iter()
+    }
+
+    /// The host called `name` (or with the address `name` spells).
+    pub fn host(&self, name: &str) -> Option<&Host> {
+        let addr = self.dns.resolve(name)?;
+        self.hosts.iter().find(|h| h.addr() == addr)
+    }
+
+    /// Takes a host down or brings it back up. Connections already open stay open.
+    pub fn set_host_up(&mut self, name: &str, up: bool) -> Result<(), NetError> {
+        let addr = self
+            .dns
+            .resolve(name)
+            .ok_or_else(|| NetError::UnknownHost(name.to_string()))?;
+        let host = self
+            .hosts
+            .iter_mut()
+            .find(|h| h.addr() == addr)
+            .ok_or(NetError::NoRoute(addr))?;
+        host.set_up(up);
+        Ok(())
+    }
+
+    /// Opens a connection from `client` to `host:port`. The server may have spoken already
+    /// (a greeting): read it with [`World::poll_delivery`].
+    pub fn connect(&mut self, client: &str, host: &str, port: u16) -> Result<ConnId, NetError> {
+        let addr = self
+            .dns
+            .resolve(host)
+            .ok_or_else(|| NetError::UnknownHost(host.to_string()))?;
+        let target = self
+            .hosts
+            .iter()
+            .find(|h| h.addr() == addr)
+            .ok_or(NetError::NoRoute(addr))?;
+        if !target.is_up() {
+            return Err(NetError::HostDown(target.name().to_string()));
+        }
+        let service = target.service(port).ok_or_else(|| NetError::Refused {
+            host: target.name().to_string(),
+            port,
+        })?;
+        let id = ConnId(self.next_conn);
+        self.next_conn += 1;
+        let name = target.name().to_string();
+        let conn = Connection::open(id, client, &name, addr, port, service, self.now);
+        self.connections.insert(id, conn);
+        Ok(id)
+    }
+
+    /// Client bytes to the server of connection `id`.
+    pub fn send(&mut self, id: ConnId, bytes: &[u8]) -> Result<(), NetError> {
+        let conn = self
+            .connections
+            .get_mut(&id)
+            .ok_or(NetError::NotConnected(id))?;
+        conn.client_sends(bytes);
+        Ok(())
+    }
+
+    /// The next thing the client of `id` receives. After [`Delivery::Closed`] the connection is
+    /// gone; `None` means nothing is waiting (or the connection does not exist).
+    pub fn poll_delivery(&mut self, id: ConnId) -> Option<Delivery> {
+        let delivery = self.connections.get_mut(&id)?.next_delivery();
+        if delivery == Some(Delivery::Closed) {
+            self.connections.remove(&id);
+        }
+        delivery
+    }
+
+    /// The client closes connection `id`; whatever the server had not yet delivered is dropped.
+    pub fn close(&mut self, id: ConnId) {
+        self.connections.remove(&id);
+    }
+
+    /// An open connection.
+    pub fn connection(&self, id: ConnId) -> Option<&Connection> {
+        self.connections.get(&id)
+    }
+
+    /// Every open connection, oldest first.
+    pub fn connections(&self) -> impl Iterator<Item = &Connection> {
+        self.connections.values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::TEXTBOOK_EPOCH;
+
+    fn drain(world: &mut World, id: ConnId) -> Vec<Delivery> {
+        std::iter::from_fn(|| world.poll_delivery(id)).collect()
+    }
+
+    #[test]
+    fn echo_round_trip_over_a_connection() {
+        let mut world = World::textbook(TEXTBOOK_EPOCH);
+        let id = world
+            .connect("test", "mail.hamburger.edu", 7)
+            .expect("echo listens");
+        assert!(drain(&mut world, id).is_empty(), "echo does not greet");
+        world.send(id, b"hello\r\n").expect("open");
+        assert_eq!(
+            drain(&mut world, id),
+            vec![Delivery::Data(b"hello\r\n".to_vec())]
+        );
+        world.close(id);
+        assert_eq!(world.send(id, b"x"), Err(NetError::NotConnected(id)));
+    }
+
+    #[test]
+    fn daytime_answers_with_the_world_clock_and_hangs_up() {
+        let mut world = World::textbook(TEXTBOOK_EPOCH);
+        world.advance_to(TEXTBOOK_EPOCH.saturating_add(std::time::Duration::from_secs(61)));
+        let id = world
+            .connect("test", "192.0.2.10", 13)
+            .expect("daytime listens");
+        assert_eq!(
+            drain(&mut world, id),
+            vec![
+                Delivery::Data(b"Mon, 23 Nov 2026 09:01:01 +0000\r\n".to_vec()),
+                Delivery::Closed
+            ]
+        );
+        assert!(
+            world.connection(id).is_none(),
+            "a closed connection is gone"
+        );
+    }
+
+    #[test]
+    fn connect_errors_name_the_problem() {
+        let mut world = World::textbook(TEXTBOOK_EPOCH);
+        assert_eq!(
+            world.connect("t", "foo", 25).map(|_| ()),
+            Err(NetError::UnknownHost("foo".into()))
+        );
+        let refused = world.connect("t", "mail.crepes.fr", 26).map(|_| ());
+        assert_eq!(
+            refused.map_err(|e| e.to_string()),
+            Err("connection refused (mail.crepes.fr:26)".into())
+        );
+        assert_eq!(
+            world.connect("t", "192.0.2.200", 7).map(|_| ()),
+            Err(NetError::NoRoute(Ipv4Addr::new(192, 0, 2, 200)))
+        );
+        world
+            .set_host_up("mail.crepes.fr", false)
+            .expect("known host");
+        assert_eq!(
+            world.connect("t", "MAIL.CREPES.FR", 7).map(|_| ()),
+            Err(NetError::HostDown("mail.crepes.fr".into()))
+        );
+        world
+            .set_host_up("mail.crepes.fr", true)
+            .expect("known host");
+        assert!(world.connect("t", "mail.crepes.fr", 7).is_ok());
+    }
+
+    #[test]
+    fn clock_never_runs_backwards() {
+        let mut world = World::new(TEXTBOOK_EPOCH);
+        world.advance_to(Instant::from_unix_millis(0));
+        assert_eq!(world.now(), TEXTBOOK_EPOCH);
+    }
+
+    #[test]
+    fn connection_ids_are_never_reused() {
+        let mut world = World::textbook(TEXTBOOK_EPOCH);
+        let a = world.connect("t", "mail.crepes.fr", 7).expect("open");
+        world.close(a);
+        let b = world.connect("t", "mail.crepes.fr", 7).expect("open");
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,92 @@
+//! The lab's commands: one table that `help`, tab completion and the dispatcher all read, so the
+//! in-app help can never disagree with what the shell accepts.
+
+/// One shell command and its documentation.
+#[derive(Debug)]
+pub struct CommandSpec {
+    pub name: &'static str,
+    pub usage: &'static str,
+    pub summary: &'static str,
+    pub details: &'static str,
+}
+
+/// Every command, in the order `help` lists them.
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "help",
+        usage: "help [command]",
+        summary: "list the commands, or explain one",
+        details: "Without an argument, lists every command. With one, shows its usage and details.",
+    },
+    CommandSpec {
+        name: "hosts",
+        usage: "hosts",
+        summary: "the machines of the virtual internet and their open ports",
+        details: "Shows each host's name, address, whether it is up, and the services listening \
+                  on its ports (port/service).",
+    },
+    CommandSpec {
+        name: "telnet",
+        usage: "telnet HOST [PORT]",
+        summary: "talk to a server by hand (the port defaults to 23)",
+        details: "Opens a connection to HOST:PORT. Every line you type is sent with CRLF, and what \
+                  the server answers is printed. Press Ctrl-] (or type 'Ctrl-]' as the byte 0x1D) \
+                  to close the connection; it also ends when the server hangs up. \
+                  Try: telnet mail.hamburger.edu 7 (echo) or telnet mail.crepes.fr 13 (daytime).",
+    },
+    CommandSpec {
+        name: "nc",
+        usage: "nc HOST PORT",
+        summary: "like telnet, but quiet: no banner, just the bytes",
+        details: "Opens a connection to HOST:PORT without telnet's 'Trying…' and 'Connected' \
+                  lines. Lines are sent with CRLF (as 'nc -C' does). Ctrl-] closes it.",
+    },
+    CommandSpec {
+        name: "host",
+        usage: "host up|down HOST",
+        summary: "switch a machine on or off",
+        details: "A host that is down refuses every new connection ('no route to host'); \
+                  connections already open stay open.",
+    },
+    CommandSpec {
+        name: "date",
+        usage: "date",
+        summary: "the time on the world's clock",
+        details: "Every server in the lab reads this clock (daytime replies, and later Date and \
+                  Received fields), never the real one.",
+    },
+    CommandSpec {
+        name: "history",
+        usage: "history",
+        summary: "the lines you typed, numbered",
+        details: "Up and Down walk through the same list in the input line.",
+    },
+    CommandSpec {
+        name: "clear",
+        usage: "clear",
+        summary: "clear the terminal (also Ctrl-L)",
+        details: "Empties the terminal's output. The world and your history are untouched.",
+    },
+    CommandSpec {
+        name: "reset",
+        usage: "reset",
+        summary: "put the world back to its starting state",
+        details: "Closes every connection and restores every host as it was when the lab started. \
+                  Your history and the terminal output are kept.",
+    },
+];
+
+/// The command called `name`.
+pub fn find(name: &str) -> Option<&'static CommandSpec> {
+    COMMANDS.iter().find(|c| c.name == name)
+}
+
+/// Keys the terminal understands, for `help`.
+pub const KEYS: &[(&str, &str)] = &[
+    ("Enter", "run the line"),
+    ("Up / Down", "walk through your history"),
+    ("Tab", "complete a command, host name or port"),
+    ("Ctrl-L", "clear the terminal"),
+    ("Ctrl-C", "abandon the line you are typing"),
+    ("Ctrl-]", "close the open connection"),
+];

@@ -1,0 +1,609 @@
+//! The shell: what a line typed into a lab terminal does.
+//!
+//! A [`Lab`] is the whole laboratory a driver (the browser page, the native `maillab shell`)
+//! holds: the virtual [`World`] and its terminals. A terminal is either at the lab's prompt
+//! (`lab$`), where lines are commands (see [`commands::COMMANDS`]), or inside a raw session
+//! opened by `telnet`/`nc`, where every line goes to the server with CRLF and the server's answer
+//! is printed, until Ctrl-] or the server hangs up.
+//!
+//! Invariants: the shell knows nothing of the DOM or of stdin; it prints typed [`Line`]s and
+//! never panics on any input. Protocol rules live in the protocol machines, not here.
+
+mod commands;
+mod complete;
+mod line;
+mod recall;
+mod words;
+
+use std::collections::VecDeque;
+
+pub use commands::{COMMANDS, CommandSpec, KEYS};
+pub use complete::Completion;
+pub use line::{Line, LineKind, visible};
+pub use recall::Recall;
+
+use crate::net::{ConnId, Delivery, World};
+use crate::time::Instant;
+
+/// The prompt at which lab commands are typed.
+pub const LAB_PROMPT: &str = "lab$";
+/// The byte Ctrl-] produces: typed alone on a line, it closes the open connection.
+pub const ESCAPE: char = '\u{1d}';
+/// The longest line a terminal accepts (protocol limits are the servers' to enforce, so this is
+/// far above them: students must be able to send a line that is too long).
+pub const MAX_INPUT: usize = 1 << 20;
+/// How many lines of output a terminal keeps; older lines are dropped.
+pub const MAX_LOG_LINES: usize = 10_000;
+/// How many lines of history a terminal keeps.
+pub const MAX_HISTORY: usize = 1_000;
+/// The port `telnet` uses when none is given.
+pub const TELNET_PORT: u16 = 23;
+
+/// A terminal's number within the lab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TerminalId(usize);
+
+/// Which tool opened a raw session; they differ only in what they say around it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tool {
+    Telnet,
+    Nc,
+}
+
+/// A raw connection the terminal is inside.
+#[derive(Debug)]
+struct Session {
+    conn: ConnId,
+    tool: Tool,
+    host: String,
+    port: u16,
+    /// Server bytes after the last line ending, printed when the line completes or the
+    /// connection closes.
+    partial: Vec<u8>,
+}
+
+impl Session {
+    fn prompt(&self) -> String {
+        format!("{}:{}>", self.host, self.port)
+    }
+}
+
+/// One terminal: its output, its history, and the session it is inside, if any.
+#[derive(Debug, Default)]
+pub struct Terminal {
+    log: VecDeque<Line>,
+    history: Vec<String>,
+    session: Option<Session>,
+    /// Lines dropped from the front of the log since the terminal opened.
+    dropped: u64,
+}
+
+impl Terminal {
+    /// The output, oldest first.
+    pub fn log(&self) -> impl ExactSizeIterator<Item = &Line> + DoubleEndedIterator {
+        self.log.iter()
+    }
+
+    /// How many lines of output were dropped to keep the log within [`MAX_LOG_LINES`].
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// The lines typed, oldest first.
+    pub fn history(&self) -> &[String] {
+        &self.history
+    }
+
+    /// The prompt the next line is typed at.
+    pub fn prompt(&self) -> String {
+        self.session
+            .as_ref()
+            .map_or_else(|| LAB_PROMPT.to_string(), Session::prompt)
+    }
+
+    /// Whether a raw connection is open.
+    pub fn in_session(&self) -> bool {
+        self.session.is_some()
+    }
+
+    fn print(&mut self, out: &mut Vec<Line>, line: Line) {
+        out.push(line.clone());
+        self.log.push_back(line);
+        while self.log.len() > MAX_LOG_LINES {
+            self.log.pop_front();
+            self.dropped += 1;
+        }
+    }
+
+    fn remember(&mut self, line: &str) {
+        if line.trim().is_empty() || self.history.last().is_some_and(|l| l == line) {
+            return;
+        }
+        self.history.push(line.to_string());
+        if self.history.len() > MAX_HISTORY {
+            self.history.remove(0);
+        }
+    }
+}
+
+/// The laboratory: the world and the terminals that look into it.
+#[derive(Debug)]
+pub struct Lab {
+    world: World,
+    terminals: Vec<Terminal>,
+}
+
+impl Lab {
+    /// The textbook world at `now`, with one terminal showing the welcome text.
+    pub fn new(now: Instant) -> Self {
+        let mut lab = Lab {
+            world: World::textbook(now),
+            terminals: Vec::new(),
+        };
+        lab.open_terminal();
+        lab
+    }
+
+    /// Opens another terminal on the same world and returns its id.
+    pub fn open_terminal(&mut self) -> TerminalId {
+        let mut terminal = Terminal::default();
+        let mut ignored = Vec::new();
+        for text in [
+            "Mail Lab: SMTP, POP3 and IMAP in a small virtual internet.",
+            "Type 'help' for the commands, 'hosts' for the machines you can reach.",
+        ] {
+            terminal.print(&mut ignored, Line::info(text));
+        }
+        self.terminals.push(terminal);
+        TerminalId(self.terminals.len() - 1)
+    }
+
+    /// The first terminal, which every lab has.
+    pub fn main_terminal(&self) -> TerminalId {
+        TerminalId(0)
+    }
+
+    /// A terminal of this lab (an id from another lab gives the first terminal).
+    pub fn terminal(&self, id: TerminalId) -> &Terminal {
+        self.terminals.get(id.0).unwrap_or(&self.terminals[0])
+    }
+
+    fn terminal_mut(&mut self, id: TerminalId) -> &mut Terminal {
+        let index = if id.0 < self.terminals.len() { id.0 } else { 0 };
+        &mut self.terminals[index]
+    }
+
+    /// The world.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The world, to change (the driver advances its clock).
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    /// Runs what the user typed on terminal `id` and returns the lines it printed, the echo of
+    /// the typed line included. Several lines (separated by LF) run one after another.
+    pub fn exec(&mut self, id: TerminalId, input: &str) -> Vec<Line> {
+        let mut out = Vec::new();
+        let input = input.strip_suffix('\n').unwrap_or(input);
+        for line in input.split('\n') {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            self.exec_line(id, line, &mut out);
+        }
+        out
+    }
+
+    fn exec_line(&mut self, id: TerminalId, line: &str, out: &mut Vec<Line>) {
+        if line.len() > MAX_INPUT {
+            let t = self.terminal_mut(id);
+            t.print(
+                out,
+                Line::error(format!("input too long: at most {MAX_INPUT} bytes a line")),
+            );
+            return;
+        }
+        if line == ESCAPE.to_string() {
+            self.escape_into(id, out);
+            return;
+        }
+        let in_session = self.terminal(id).in_session();
+        let prompt = self.terminal(id).prompt();
+        let t = self.terminal_mut(id);
+        t.remember(line);
+        if in_session {
+            t.print(out, Line::typed(LineKind::Client, &prompt, line));
+            self.send_line(id, line, out);
+        } else {
+            t.print(out, Line::typed(LineKind::Input, &prompt, line));
+            self.run_command(id, line, out);
+        }
+    }
+
+    /// Ctrl-]: closes the terminal's connection, if one is open.
+    pub fn escape(&mut self, id: TerminalId) -> Vec<Line> {
+        let mut out = Vec::new();
+        self.escape_into(id, &mut out);
+        out
+    }
+
+    fn escape_into(&mut self, id: TerminalId, out: &mut Vec<Line>) {
+        let t = self.terminal_mut(id);
+        match t.session.take() {
+            Some(mut session) => {
+                flush_partial(t, &mut session, out);
+                t.print(out, Line::info("Connection closed."));
+                self.world.close(session.conn);
+            }
+            None => t.print(
+                out,
+                Line::info("No connection is open (Ctrl-] closes one)."),
+            ),
+        }
+    }
+
+    /// Ctrl-C: abandons the line being typed; it is shown with `^C` and not run.
+    pub fn interrupt(&mut self, id: TerminalId, input: &str) -> Vec<Line> {
+        let mut out = Vec::new();
+        let t = self.terminal_mut(id);
+        let kind = if t.in_session() {
+            LineKind::Client
+        } else {
+            LineKind::Input
+        };
+        let prompt = t.prompt();
+        t.print(&mut out, Line::typed(kind, &prompt, &format!("{input}^C")));
+        out
+    }
+
+    /// Empties terminal `id`'s output (`clear`, Ctrl-L).
+    pub fn clear(&mut self, id: TerminalId) {
+        let t = self.terminal_mut(id);
+        t.log.clear();
+    }
+
+    /// What Tab would do to `input` at terminal `id`'s prompt (nothing inside a session).
+    pub fn complete(&self, id: TerminalId, input: &str) -> Completion {
+        if self.terminal(id).in_session() {
+            return Completion {
+                input: input.to_string(),
+                candidates: Vec::new(),
+            };
+        }
+        complete::complete(&self.world, input)
+    }
+
+    /// Tab: returns the completed input; when several completions fit, prints the line typed so
+    /// far and the candidates, as a Unix shell does.
+    pub fn tab(&mut self, id: TerminalId, input: &str) -> String {
+        let completion = self.complete(id, input);
+        if !completion.candidates.is_empty() {
+            let t = self.terminal_mut(id);
+            let prompt = t.prompt();
+            let mut ignored = Vec::new();
+            t.print(&mut ignored, Line::typed(LineKind::Input, &prompt, input));
+            t.print(&mut ignored, Line::info(completion.candidates.join("  ")));
+        }
+        completion.input
+    }
+
+    /// Prints whatever servers sent since the last call (for output that arrives without typing,
+    /// such as a server closing an idle connection). Returns whether anything was printed.
+    pub fn poll(&mut self) -> bool {
+        let mut printed = false;
+        for index in 0..self.terminals.len() {
+            let mut out = Vec::new();
+            self.receive(TerminalId(index), &mut out);
+            printed |= !out.is_empty();
+        }
+        printed
+    }
+
+    /// Puts the world back to its starting state (keeping the clock) and closes every session.
+    pub fn reset_world(&mut self) {
+        let now = self.world.now();
+        self.world = World::textbook(now);
+        for t in &mut self.terminals {
+            t.session = None;
+        }
+    }
+
+    fn send_line(&mut self, id: TerminalId, line: &str, out: &mut Vec<Line>) {
+        let Some(conn) = self.terminal(id).session.as_ref().map(|s| s.conn) else {
+            return;
+        };
+        let mut bytes = Vec::with_capacity(line.len() + 2);
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.extend_from_slice(b"\r\n");
+        if let Err(e) = self.world.send(conn, &bytes) {
+            let t = self.terminal_mut(id);
+            t.session = None;
+            t.print(out, Line::error(format!("{e}; back at the lab prompt")));
+            return;
+        }
+        self.receive(id, out);
+    }
+
+    /// Moves what the server of terminal `id`'s session sent into the terminal, line by line.
+    fn receive(&mut self, id: TerminalId, out: &mut Vec<Line>) {
+        let index = if id.0 < self.terminals.len() { id.0 } else { 0 };
+        let Some(t) = self.terminals.get_mut(index) else {
+            return;
+        };
+        let Some(mut session) = t.session.take() else {
+            return;
+        };
+        let mut closed = false;
+        while let Some(delivery) = self.world.poll_delivery(session.conn) {
+            match delivery {
+                Delivery::Data(bytes) => {
+                    session.partial.extend_from_slice(&bytes);
+                    while let Some(end) = session.partial.iter().position(|&b| b == b'\n') {
+                        let rest = session.partial.split_off(end + 1);
+                        let mut line = std::mem::replace(&mut session.partial, rest);
+                        line.pop(); // the LF
+                        if line.last() == Some(&b'\r') {
+                            line.pop();
+                        }
+                        t.print(out, Line::server(&line));
+                    }
+                }
+                Delivery::Closed => {
+                    closed = true;
+                    break;
+                }
+            }
+        }
+        if closed {
+            flush_partial(t, &mut session, out);
+            let text = match session.tool {
+                Tool::Telnet => "Connection closed by foreign host.".to_string(),
+                Tool::Nc => format!("(connection closed by {})", session.host),
+            };
+            t.print(out, Line::info(text));
+        } else {
+            t.session = Some(session);
+        }
+    }
+
+    fn run_command(&mut self, id: TerminalId, line: &str, out: &mut Vec<Line>) {
+        let words = match words::split(line) {
+            Ok(words) => words,
+            Err(e) => {
+                self.terminal_mut(id)
+                    .print(out, Line::error(format!("lab: {e}")));
+                return;
+            }
+        };
+        let Some((name, args)) = words.split_first() else {
+            return;
+        };
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let printed: Result<Vec<Line>, String> = match name.as_str() {
+            "help" => help(&args),
+            "hosts" => self.hosts(&args),
+            "telnet" => self.open(id, Tool::Telnet, &args, out).map(|()| Vec::new()),
+            "nc" => self.open(id, Tool::Nc, &args, out).map(|()| Vec::new()),
+            "host" => self.switch_host(&args),
+            "date" => no_args("date", &args).map(|()| vec![Line::info(self.world.now().rfc5322())]),
+            "history" => no_args("history", &args).map(|()| {
+                let t = self.terminal(id);
+                let width = t.history.len().to_string().len();
+                t.history
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| Line::info(format!("{:>width$}  {}", i + 1, visible(l))))
+                    .collect()
+            }),
+            "clear" => no_args("clear", &args).map(|()| {
+                self.clear(id);
+                Vec::new()
+            }),
+            "reset" => no_args("reset", &args).map(|()| {
+                self.reset_world();
+                vec![Line::info(
+                    "The world is back to its starting state; every connection is closed.",
+                )]
+            }),
+            other => Err(format!(
+                "lab: unknown command '{}'; type 'help' for the list",
+                visible(other)
+            )),
+        };
+        let t = self.terminal_mut(id);
+        match printed {
+            Ok(lines) => lines.into_iter().for_each(|l| t.print(out, l)),
+            Err(message) => t.print(out, Line::error(message)),
+        }
+    }
+
+    fn hosts(&self, args: &[&str]) -> Result<Vec<Line>, String> {
+        no_args("hosts", args)?;
+        let rows: Vec<[String; 4]> = self
+            .world
+            .hosts()
+            .map(|h| {
+                let ports: Vec<String> = h
+                    .services()
+                    .map(|(p, s)| format!("{p}/{}", s.name()))
+                    .collect();
+                [
+                    h.name().to_string(),
+                    h.addr().to_string(),
+                    if h.is_up() { "up" } else { "down" }.to_string(),
+                    ports.join(" "),
+                ]
+            })
+            .collect();
+        Ok(table(["HOST", "ADDRESS", "STATE", "PORTS"], &rows))
+    }
+
+    fn switch_host(&mut self, args: &[&str]) -> Result<Vec<Line>, String> {
+        let usage = "usage: host up|down HOST";
+        let (up, name) = match args {
+            ["up", name] => (true, *name),
+            ["down", name] => (false, *name),
+            _ => return Err(format!("host: {usage}")),
+        };
+        self.world
+            .set_host_up(name, up)
+            .map_err(|e| format!("host: {e}"))?;
+        let canonical = self.world.host(name).map_or(name, |h| h.name());
+        Ok(vec![Line::info(format!(
+            "{canonical} is {}",
+            if up { "up" } else { "down" }
+        ))])
+    }
+
+    fn open(
+        &mut self,
+        id: TerminalId,
+        tool: Tool,
+        args: &[&str],
+        out: &mut Vec<Line>,
+    ) -> Result<(), String> {
+        let name = match tool {
+            Tool::Telnet => "telnet",
+            Tool::Nc => "nc",
+        };
+        let (host, port) = match (tool, args) {
+            (Tool::Telnet, [host]) => (*host, TELNET_PORT),
+            (Tool::Telnet, [host, port]) | (Tool::Nc, [host, port]) => {
+                let port = port
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|p| *p != 0)
+                    .ok_or_else(|| {
+                        format!("{name}: '{}' is not a port (1 to 65535)", visible(port))
+                    })?;
+                (*host, port)
+            }
+            _ => {
+                let usage = commands::find(name).map_or("", |c| c.usage);
+                return Err(format!("{name}: usage: {usage}"));
+            }
+        };
+        let shown = visible(host);
+        if tool == Tool::Telnet {
+            let addr = self
+                .world
+                .dns()
+                .resolve(host)
+                .ok_or_else(|| format!("telnet: unknown host '{shown}'"))?;
+            self.terminal_mut(id)
+                .print(out, Line::info(format!("Trying {addr}...")));
+        }
+        let conn = self
+            .world
+            .connect(&format!("terminal {}", id.0 + 1), host, port)
+            .map_err(|e| format!("{name}: {e}"))?;
+        let host_name = self
+            .world
+            .connection(conn)
+            .map_or_else(|| host.to_string(), |c| c.host().to_string());
+        let t = self.terminal_mut(id);
+        if tool == Tool::Telnet {
+            t.print(out, Line::info(format!("Connected to {host_name}.")));
+            t.print(out, Line::info("Escape character is '^]'."));
+        }
+        t.session = Some(Session {
+            conn,
+            tool,
+            host: host_name,
+            port,
+            partial: Vec::new(),
+        });
+        self.receive(id, out);
+        Ok(())
+    }
+}
+
+/// Prints a half line the server left before closing.
+fn flush_partial(t: &mut Terminal, session: &mut Session, out: &mut Vec<Line>) {
+    if !session.partial.is_empty() {
+        let rest = std::mem::take(&mut session.partial);
+        t.print(out, Line::server(&rest));
+    }
+}
+
+fn no_args(name: &str, args: &[&str]) -> Result<(), String> {
+    if args.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{name}: takes no arguments"))
+    }
+}
+
+fn help(args: &[&str]) -> Result<Vec<Line>, String> {
+    match args {
+        [] => {
+            let width = COMMANDS.iter().map(|c| c.usage.len()).max().unwrap_or(0);
+            let mut lines = vec![Line::info("Commands:")];
+            lines.extend(
+                COMMANDS
+                    .iter()
+                    .map(|c| Line::info(format!("  {:<width$}  {}", c.usage, c.summary))),
+            );
+            lines.push(Line::info("Keys:"));
+            let key_width = KEYS.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            lines.extend(
+                KEYS.iter()
+                    .map(|(k, what)| Line::info(format!("  {k:<key_width$}  {what}"))),
+            );
+            lines.push(Line::info(
+                "Type 'help COMMAND' for more about one command.",
+            ));
+            Ok(lines)
+        }
+        [name] => {
+            let spec = commands::find(name).ok_or_else(|| {
+                format!(
+                    "help: no command '{}'; type 'help' for the list",
+                    visible(name)
+                )
+            })?;
+            Ok(vec![
+                Line::info(format!("usage: {}", spec.usage)),
+                Line::info(format!("{}.", capitalize(spec.summary))),
+                Line::info(spec.details),
+            ])
+        }
+        _ => Err("help: usage: help [command]".to_string()),
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Lays out rows under a header, columns padded to their widest cell.
+fn table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> Vec<Line> {
+    let mut widths = header.map(str::len);
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let format_row = |cells: Vec<&str>| {
+        let mut text = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i + 1 == N {
+                text.push_str(cell);
+            } else {
+                text.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        Line::info(text.trim_end().to_string())
+    };
+    let mut lines = vec![format_row(header.to_vec())];
+    lines.extend(
+        rows.iter()
+            .map(|r| format_row(r.iter().map(String::as_str).collect())),
+    );
+    lines
+}

@@ -1,0 +1,5 @@
+//! The page's components: each gets the lab handle and a generation by props, renders what the
+//! core exposes, and forwards what the user does. None holds lab logic.
+
+pub mod sidebar;
+pub mod terminal;

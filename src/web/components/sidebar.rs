@@ -1,0 +1,85 @@
+//! The side panel: the hosts of the virtual internet and a quick start that runs a first command.
+
+use yew::prelude::*;
+
+use crate::shell::TerminalId;
+use crate::web::LabHandle;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lab: LabHandle,
+    pub terminal: TerminalId,
+    pub generation: u64,
+}
+
+/// Commands a newcomer can run with one click.
+const QUICK_START: &[(&str, &str)] = &[
+    ("help", "what the lab can do"),
+    ("hosts", "the machines you can reach"),
+    (
+        "telnet mail.hamburger.edu 7",
+        "an echo server: type, and it answers",
+    ),
+    (
+        "telnet mail.crepes.fr 13",
+        "a daytime server: it answers and hangs up",
+    ),
+];
+
+#[function_component(Sidebar)]
+pub fn sidebar(props: &Props) -> Html {
+    let hosts = props.lab.read(|lab| {
+        lab.world()
+            .hosts()
+            .map(|h| {
+                let ports = h
+                    .services()
+                    .map(|(port, service)| html! {
+                        <li><span class="port">{port}</span>{" "}{service.name()}</li>
+                    })
+                    .collect::<Html>();
+                let state = if h.is_up() { "up" } else { "down" };
+                html! {
+                    <li class="host">
+                        <div class="host-head">
+                            <span class="host-name">{h.name()}</span>
+                            <span class={classes!("badge", state)}>{state}</span>
+                        </div>
+                        <div class="host-addr">{h.addr().to_string()}</div>
+                        <ul class="ports" aria-label={format!("open ports of {}", h.name())}>{ports}</ul>
+                    </li>
+                }
+            })
+            .collect::<Html>()
+    });
+    let quick = QUICK_START
+        .iter()
+        .map(|(command, what)| {
+            let lab = props.lab.clone();
+            let term = props.terminal;
+            let onclick = Callback::from(move |_: MouseEvent| {
+                lab.update(|l| l.exec(term, command));
+            });
+            html! {
+                <li>
+                    <button type="button" class="run" {onclick}>
+                        <code>{*command}</code>
+                        <span class="what">{*what}</span>
+                    </button>
+                </li>
+            }
+        })
+        .collect::<Html>();
+    html! {
+        <aside class="sidebar" aria-label="Lab overview">
+            <section class="card">
+                <h2>{"Quick start"}</h2>
+                <ul class="quick">{quick}</ul>
+            </section>
+            <section class="card">
+                <h2>{"Hosts"}</h2>
+                <ul class="hosts">{hosts}</ul>
+            </section>
+        </aside>
+    }
+}
