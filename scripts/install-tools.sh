@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs every tool the lab's build and tests need, pinned, from crates.io, npm and Debian only.
 # Idempotent: each step is skipped when the exact version is already present.
-# Usage: scripts/install-tools.sh [--web] [--browser]
+# Usage: scripts/install-tools.sh [--browser]
 #   (no flag)   the wasm target, trunk, wasm-bindgen-cli, wasm-opt (npm) — enough to build the site
 #   --browser   also Chromium + ChromeDriver (Debian) and playwright-core (npm) for browser tests
 set -euo pipefail
@@ -44,6 +44,9 @@ if [ ! -x node_modules/.bin/wasm-opt ] || ! npm ls --silent >/dev/null 2>&1; the
   say "installing npm packages for wasm-opt and the end-to-end tests"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# Trunk runs cargo offline (Trunk.toml): have every crate of Cargo.lock on disk first.
+cargo fetch --locked --quiet
 
 if [ "$browser" = 1 ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then

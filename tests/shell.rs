@@ -1,0 +1,393 @@
+//! The lab shell as a student uses it: commands, bad arguments, and raw sessions with telnet and
+//! nc against the hosts' echo (RFC 862) and daytime (RFC 867) services.
+
+use maillab::shell::{ESCAPE, Lab, Line, LineKind, TerminalId};
+use maillab::time::TEXTBOOK_EPOCH;
+
+fn lab() -> (Lab, TerminalId) {
+    let lab = Lab::new(TEXTBOOK_EPOCH);
+    let term = lab.main_terminal();
+    (lab, term)
+}
+
+/// What running `line` printed, without the echo of the line itself.
+fn run(lab: &mut Lab, term: TerminalId, line: &str) -> Vec<Line> {
+    lab.exec(term, line)
+        .into_iter()
+        .filter(|l| !matches!(l.kind, LineKind::Input | LineKind::Client))
+        .collect()
+}
+
+fn texts(lines: &[Line]) -> Vec<String> {
+    lines.iter().map(|l| l.text.clone()).collect()
+}
+
+#[test]
+fn help_lists_every_command_and_explains_one() {
+    let (mut lab, term) = lab();
+    let all = texts(&run(&mut lab, term, "help")).join("\n");
+    for command in [
+        "help", "hosts", "telnet", "nc", "host", "history", "clear", "reset", "date",
+    ] {
+        assert!(
+            all.contains(&format!("  {command}")),
+            "help lists {command}:\n{all}"
+        );
+    }
+    let one = texts(&run(&mut lab, term, "help telnet"));
+    assert_eq!(one[0], "usage: telnet HOST [PORT]");
+    let bad = run(&mut lab, term, "help frobnicate");
+    assert_eq!(bad[0].kind, LineKind::Error);
+    assert!(bad[0].text.contains("no command 'frobnicate'"));
+}
+
+#[test]
+fn hosts_shows_both_textbook_mail_hosts_with_their_ports() {
+    let (mut lab, term) = lab();
+    let out = texts(&run(&mut lab, term, "hosts"));
+    assert_eq!(
+        out[0].split_whitespace().collect::<Vec<_>>(),
+        ["HOST", "ADDRESS", "STATE", "PORTS"]
+    );
+    assert!(
+        out.iter()
+            .any(|l| l.starts_with("mail.crepes.fr") && l.contains("7/echo 13/daytime"))
+    );
+    assert!(
+        out.iter()
+            .any(|l| l.starts_with("mail.hamburger.edu") && l.contains(" up "))
+    );
+}
+
+#[test]
+fn telnet_to_echo_sends_lines_with_crlf_and_prints_the_echo() {
+    let (mut lab, term) = lab();
+    let opened = texts(&run(&mut lab, term, "telnet mail.hamburger.edu 7"));
+    assert_eq!(
+        opened,
+        [
+            "Trying 192.0.2.20...",
+            "Connected to mail.hamburger.edu.",
+            "Escape character is '^]'."
+        ]
+    );
+    assert_eq!(lab.terminal(term).prompt(), "mail.hamburger.edu:7>");
+
+    let all = lab.exec(term, "HELO crepes.fr");
+    assert_eq!(
+        all[0].kind,
+        LineKind::Client,
+        "the typed line is the client's"
+    );
+    assert_eq!(all[0].plain(), "mail.hamburger.edu:7> HELO crepes.fr");
+    assert_eq!(all[1].kind, LineKind::Server);
+    assert_eq!(
+        all[1].text, "HELO crepes.fr",
+        "one line back: the CRLF ended it"
+    );
+    assert_eq!(all.len(), 2);
+
+    // A line with a stray CR inside shows it, instead of hiding it.
+    let odd = texts(&run(&mut lab, term, "a\u{0}b"));
+    assert_eq!(odd, ["a\u{2400}b"]);
+
+    // Ctrl-] closes the connection and returns to the lab prompt.
+    let closed = texts(&lab.escape(term));
+    assert_eq!(closed, ["Connection closed."]);
+    assert_eq!(lab.terminal(term).prompt(), "lab$");
+    assert_eq!(lab.world().connections().count(), 0);
+}
+
+#[test]
+fn escape_byte_typed_as_a_line_also_closes_the_session() {
+    let (mut lab, term) = lab();
+    run(&mut lab, term, "nc mail.crepes.fr 7");
+    assert!(lab.terminal(term).in_session());
+    let out = texts(&run(&mut lab, term, &ESCAPE.to_string()));
+    assert_eq!(out, ["Connection closed."]);
+    assert!(!lab.terminal(term).in_session());
+    let again = texts(&lab.escape(term));
+    assert_eq!(again, ["No connection is open (Ctrl-] closes one)."]);
+}
+
+#[test]
+fn telnet_to_daytime_prints_the_world_time_and_the_server_hangs_up() {
+    let (mut lab, term) = lab();
+    let out = texts(&run(&mut lab, term, "telnet mail.crepes.fr 13"));
+    assert_eq!(
+        out,
+        [
+            "Trying 192.0.2.10...",
+            "Connected to mail.crepes.fr.",
+            "Escape character is '^]'.",
+            "Mon, 23 Nov 2026 09:00:00 +0000",
+            "Connection closed by foreign host."
+        ]
+    );
+    assert!(!lab.terminal(term).in_session(), "back at the lab prompt");
+    assert_eq!(lab.world().connections().count(), 0);
+}
+
+#[test]
+fn nc_is_quiet_and_accepts_an_address() {
+    let (mut lab, term) = lab();
+    let out = texts(&run(&mut lab, term, "nc 192.0.2.20 13"));
+    assert_eq!(
+        out,
+        [
+            "Mon, 23 Nov 2026 09:00:00 +0000",
+            "(connection closed by mail.hamburger.edu)"
+        ]
+    );
+}
+
+#[test]
+fn bad_arguments_get_clear_errors_and_the_shell_goes_on() {
+    let (mut lab, term) = lab();
+    let cases = [
+        ("telnet foo", "telnet: unknown host 'foo'"),
+        (
+            "telnet mail.crepes.fr 26",
+            "telnet: connection refused (mail.crepes.fr:26)",
+        ),
+        (
+            "telnet mail.crepes.fr",
+            "telnet: connection refused (mail.crepes.fr:23)",
+        ),
+        (
+            "telnet mail.crepes.fr 99999",
+            "telnet: '99999' is not a port (1 to 65535)",
+        ),
+        (
+            "telnet mail.crepes.fr 0",
+            "telnet: '0' is not a port (1 to 65535)",
+        ),
+        ("telnet", "telnet: usage: telnet HOST [PORT]"),
+        ("telnet a b c", "telnet: usage: telnet HOST [PORT]"),
+        ("nc mail.crepes.fr", "nc: usage: nc HOST PORT"),
+        (
+            "nc nowhere.example 25",
+            "nc: unknown host 'nowhere.example'",
+        ),
+        ("nc 192.0.2.99 25", "nc: no route to host (192.0.2.99)"),
+        ("hosts extra", "hosts: takes no arguments"),
+        (
+            "host sideways mail.crepes.fr",
+            "host: usage: host up|down HOST",
+        ),
+        ("host down nowhere", "host: unknown host 'nowhere'"),
+        (
+            "frobnicate",
+            "lab: unknown command 'frobnicate'; type 'help' for the list",
+        ),
+        ("echo 'unclosed", "lab: unclosed quote (')"),
+    ];
+    for (line, want) in cases {
+        let out = run(&mut lab, term, line);
+        // telnet says "Trying …" before it fails, as the real one does; nothing else precedes.
+        let (last, before) = out
+            .split_last()
+            .unwrap_or_else(|| panic!("{line}: no output"));
+        assert_eq!(last.kind, LineKind::Error, "{line}");
+        assert!(
+            before.iter().all(|l| l.text.starts_with("Trying ")),
+            "{line}: {out:?}"
+        );
+        assert_eq!(out.last().map(|l| l.text.as_str()), Some(want), "{line}");
+        assert_eq!(
+            lab.terminal(term).prompt(),
+            "lab$",
+            "{line} leaves us at the lab prompt"
+        );
+    }
+    // After all that, the shell still works.
+    assert!(!run(&mut lab, term, "hosts").is_empty());
+}
+
+#[test]
+fn trying_is_printed_before_a_refusal_as_telnet_does() {
+    let (mut lab, term) = lab();
+    let out = run(&mut lab, term, "telnet mail.crepes.fr 25");
+    assert_eq!(
+        texts(&out),
+        [
+            "Trying 192.0.2.10...",
+            "telnet: connection refused (mail.crepes.fr:25)"
+        ]
+    );
+    assert_eq!(out[0].kind, LineKind::Info);
+    assert_eq!(out[1].kind, LineKind::Error);
+}
+
+#[test]
+fn a_host_that_is_down_refuses_and_comes_back() {
+    let (mut lab, term) = lab();
+    assert_eq!(
+        texts(&run(&mut lab, term, "host down MAIL.HAMBURGER.EDU")),
+        ["mail.hamburger.edu is down"]
+    );
+    let out = texts(&run(&mut lab, term, "telnet mail.hamburger.edu 7"));
+    assert_eq!(
+        out.last().map(String::as_str),
+        Some("telnet: no route to host (mail.hamburger.edu is down)")
+    );
+    assert!(
+        texts(&run(&mut lab, term, "hosts"))
+            .iter()
+            .any(|l| l.contains(" down "))
+    );
+    run(&mut lab, term, "host up mail.hamburger.edu");
+    run(&mut lab, term, "telnet mail.hamburger.edu 7");
+    assert!(lab.terminal(term).in_session());
+}
+
+#[test]
+fn reset_restores_the_world_and_closes_sessions() {
+    let (mut lab, term) = lab();
+    run(&mut lab, term, "host down mail.crepes.fr");
+    run(&mut lab, term, "telnet mail.hamburger.edu 7");
+    // Inside a session, "reset" is just a line for the server: leave first.
+    assert_eq!(texts(&run(&mut lab, term, "reset")), ["reset"]);
+    lab.escape(term);
+    run(&mut lab, term, "reset");
+    assert!(lab.world().hosts().all(|h| h.is_up()));
+    assert_eq!(lab.world().connections().count(), 0);
+}
+
+#[test]
+fn history_clear_and_interrupt() {
+    let (mut lab, term) = lab();
+    run(&mut lab, term, "hosts");
+    run(&mut lab, term, "hosts");
+    run(&mut lab, term, "date");
+    assert_eq!(
+        lab.terminal(term).history(),
+        ["hosts", "date"],
+        "repeats are kept once"
+    );
+    let listed = texts(&run(&mut lab, term, "history"));
+    assert_eq!(listed, ["1  hosts", "2  date", "3  history"]);
+
+    let abandoned = lab.interrupt(term, "telnet mail.cr");
+    assert_eq!(abandoned[0].plain(), "lab$ telnet mail.cr^C");
+    assert!(
+        !lab.terminal(term)
+            .history()
+            .contains(&"telnet mail.cr".to_string())
+    );
+
+    run(&mut lab, term, "clear");
+    assert_eq!(
+        lab.terminal(term).log().count(),
+        0,
+        "clear empties the output"
+    );
+    assert_eq!(
+        lab.terminal(term).history().len(),
+        4,
+        "but keeps the history"
+    );
+}
+
+#[test]
+fn tab_completes_and_lists_candidates() {
+    let (mut lab, term) = lab();
+    assert_eq!(lab.tab(term, "tel"), "telnet ");
+    assert_eq!(
+        lab.tab(term, "telnet mail.ha"),
+        "telnet mail.hamburger.edu "
+    );
+    let before = lab.terminal(term).log().count();
+    assert_eq!(lab.tab(term, "telnet mail."), "telnet mail.");
+    let printed: Vec<String> = lab
+        .terminal(term)
+        .log()
+        .skip(before)
+        .map(Line::plain)
+        .collect();
+    assert_eq!(
+        printed,
+        ["lab$ telnet mail.", "mail.crepes.fr  mail.hamburger.edu"]
+    );
+    run(&mut lab, term, "telnet mail.crepes.fr 7");
+    assert_eq!(
+        lab.tab(term, "HE"),
+        "HE",
+        "no completion inside a raw session"
+    );
+}
+
+#[test]
+fn several_lines_in_one_exec_run_in_turn() {
+    let (mut lab, term) = lab();
+    let out = texts(&run(&mut lab, term, "nc mail.crepes.fr 7\r\none\ntwo\n"));
+    assert_eq!(out, ["one", "two"]);
+}
+
+#[test]
+fn the_log_is_bounded() {
+    let (mut lab, term) = lab();
+    for _ in 0..(maillab::shell::MAX_LOG_LINES / 10) {
+        run(&mut lab, term, "help");
+    }
+    assert_eq!(
+        lab.terminal(term).log().count(),
+        maillab::shell::MAX_LOG_LINES
+    );
+    assert!(lab.terminal(term).dropped() > 0);
+}
+
+#[test]
+fn an_overlong_line_is_refused_not_sent() {
+    let (mut lab, term) = lab();
+    run(&mut lab, term, "nc mail.crepes.fr 7");
+    let long = "x".repeat(maillab::shell::MAX_INPUT + 1);
+    let out = lab.exec(term, &long);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].kind, LineKind::Error);
+    assert!(lab.terminal(term).in_session(), "the session goes on");
+}
+
+#[test]
+fn the_native_shell_runs_a_script_on_stdin() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_maillab"))
+        .args(["shell", "--clock", "textbook"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("maillab runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(b"telnet mail.hamburger.edu 7\nhello\n\x1d\ndate\nnope\n")
+        .expect("script written");
+    let out = child
+        .wait_with_output()
+        .expect("maillab ends at end of input");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| *l == "lab$ telnet mail.hamburger.edu 7")
+        .expect("echoed");
+    assert_eq!(
+        lines[start..],
+        [
+            "lab$ telnet mail.hamburger.edu 7",
+            "Trying 192.0.2.20...",
+            "Connected to mail.hamburger.edu.",
+            "Escape character is '^]'.",
+            "mail.hamburger.edu:7> hello",
+            "hello",
+            "Connection closed.",
+            "lab$ date",
+            "Mon, 23 Nov 2026 09:00:00 +0000",
+            "lab$ nope",
+            "lab: unknown command 'nope'; type 'help' for the list",
+        ]
+    );
+}
