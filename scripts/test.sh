@@ -39,11 +39,14 @@ count() {
 
 host=$(rustc -vV | sed -n 's/^host: //p')
 no_web_stack_on_host() {
-  # `cargo tree -i` fails when no package matches: yew must not be in the host build at all.
-  if cargo tree --target "$host" -e normal,build,dev -i yew >/dev/null 2>&1; then
-    echo "yew is compiled for the host: web crates must stay under the wasm32 target"; return 1
+  # The web stack belongs to the wasm32 target only (Cargo.toml); the host build must not see it.
+  local tree web
+  tree=$(cargo tree --locked --target "$host" -e normal,build,dev --prefix none) || return 1
+  web=$(grep -E '^(yew|web-sys|gloo|js-sys|wasm-bindgen) ' <<<"$tree" | sort -u || true)
+  if [ -n "$web" ]; then
+    echo "the host build compiles web crates: $web"; return 1
   fi
-  echo "the host build has no yew, web-sys or gloo"
+  echo "the host build has no yew, web-sys, gloo, js-sys or wasm-bindgen ($(sort -u <<<"$tree" | wc -l) crates)"
 }
 
 step "tools" scripts/install-tools.sh --browser
