@@ -216,19 +216,18 @@ mod tests {
     }
 
     #[test]
-    fn echo_round_trip_over_a_connection() {
+    fn echo_round_trip_over_a_connection() -> Result<(), NetError> {
         let mut world = World::textbook(TEXTBOOK_EPOCH);
-        let id = world
-            .connect("test", "mail.hamburger.edu", 7)
-            .expect("echo listens");
+        let id = world.connect("test", "mail.hamburger.edu", 7)?;
         assert!(drain(&mut world, id).is_empty(), "echo does not greet");
-        world.send(id, b"hello\r\n").expect("open");
+        world.send(id, b"hello\r\n")?;
         assert_eq!(
             drain(&mut world, id),
             vec![Delivery::Data(b"hello\r\n".to_vec())]
         );
         world.close(id);
         assert_eq!(world.send(id, b"x"), Err(NetError::NotConnected(id)));
+        Ok(())
     }
 
     #[test]
