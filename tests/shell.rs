@@ -391,3 +391,163 @@ fn the_native_shell_runs_a_script_on_stdin() {
         ]
     );
 }
+
+#[test]
+fn mailbox_lists_bobs_inbox_as_the_server_holds_it() {
+    let (mut lab, term) = lab();
+    for command in [
+        "mailbox mail.hamburger.edu bob",
+        "mailbox bob@hamburger.edu INBOX",
+    ] {
+        let out = texts(&run(&mut lab, term, command));
+        assert!(
+            out[0].starts_with("INBOX of bob on mail.hamburger.edu: 2 messages, 1410 octets"),
+            "{out:?}"
+        );
+        let row = |n: &str| {
+            out.iter()
+                .find(|l| l.split_whitespace().next() == Some(n))
+                .map(|l| l.split_whitespace().take(4).collect::<Vec<_>>())
+        };
+        assert_eq!(row("1"), Some(vec!["1", "1", "N", "498"]), "{out:?}");
+        assert_eq!(row("2"), Some(vec!["2", "2", "N", "912"]), "{out:?}");
+        assert!(
+            out.iter()
+                .any(|l| l.contains("Crepes on Friday?") && l.contains("Alice Liddell"))
+        );
+    }
+    let empty = texts(&run(&mut lab, term, "mailbox mail.crepes.fr alice Sent"));
+    assert!(
+        empty[0].starts_with("Sent of alice on mail.crepes.fr: 0 messages"),
+        "{empty:?}"
+    );
+}
+
+#[test]
+fn show_prints_the_exact_octets_crlfs_and_the_mime_tree() {
+    let (mut lab, term) = lab();
+    let raw = texts(&run(&mut lab, term, "show mail.hamburger.edu bob 1"));
+    assert_eq!(raw.last().map(String::as_str), Some("(498 octets)"));
+    assert!(raw.contains(&"Subject: Crepes on Friday?".to_string()));
+    assert!(
+        raw.contains(&"".to_string()),
+        "the empty line between header and body"
+    );
+    let crlf = texts(&run(&mut lab, term, "show bob@hamburger.edu 1 --crlf"));
+    assert_eq!(crlf[0], "Return-Path: <alice@crepes.fr>\u{240d}\u{240a}");
+    assert!(
+        crlf.contains(&"\u{240d}\u{240a}".to_string()),
+        "the empty line is a bare CRLF"
+    );
+    let mime = texts(&run(&mut lab, term, "show bob@hamburger.edu 2 --mime"));
+    assert_eq!(mime[0], "912 octets; header 456 octets, body 456 octets");
+    assert!(
+        mime[1]
+            .trim_start()
+            .starts_with("1      text/plain; charset=us-ascii, 7bit, 456 octets, 15 lines")
+    );
+}
+
+#[test]
+fn users_folders_and_dns_show_the_world() {
+    let (mut lab, term) = lab();
+    let users = texts(&run(&mut lab, term, "users"));
+    assert!(
+        users
+            .iter()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["mail.crepes.fr", "alice", "alice@crepes.fr", "0"])
+    );
+    assert!(
+        users
+            .iter()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["mail.hamburger.edu", "bob", "bob@hamburger.edu", "2"])
+    );
+    let folders = texts(&run(&mut lab, term, "folders bob@hamburger.edu"));
+    for (name, role) in [
+        ("Sent", "\\Sent"),
+        ("Drafts", "\\Drafts"),
+        ("Trash", "\\Trash"),
+        ("Junk", "\\Junk"),
+        ("Archive", "\\Archive"),
+    ] {
+        assert!(
+            folders
+                .iter()
+                .any(|l| l.starts_with(name) && l.contains(role)),
+            "{name}: {folders:?}"
+        );
+    }
+    let mx = texts(&run(&mut lab, term, "mx hamburger.edu"));
+    assert_eq!(
+        mx.last().map(String::as_str),
+        Some("hamburger.edu.\t3600\tIN\tMX\t10 mail.hamburger.edu.")
+    );
+    let a = texts(&run(&mut lab, term, "dig mail.crepes.fr A"));
+    assert_eq!(
+        a.last().map(String::as_str),
+        Some("mail.crepes.fr.\t3600\tIN\tA\t192.0.2.10")
+    );
+    let none = texts(&run(&mut lab, term, "dig nowhere.test MX"));
+    assert!(none.last().is_some_and(|l| l.contains("no answer")));
+}
+
+#[test]
+fn inspection_commands_refuse_bad_arguments_clearly() {
+    let (mut lab, term) = lab();
+    let cases = [
+        (
+            "mailbox",
+            "mailbox: name an account as HOST USER or USER@DOMAIN",
+        ),
+        (
+            "mailbox mail.hamburger.edu",
+            "mailbox: name an account as HOST USER or USER@DOMAIN",
+        ),
+        ("mailbox nowhere bob", "mailbox: unknown host 'nowhere'"),
+        (
+            "mailbox mail.hamburger.edu carol",
+            "mailbox: mail.hamburger.edu has no account 'carol'",
+        ),
+        (
+            "mailbox bob@nowhere.test",
+            "mailbox: no mail host for 'nowhere.test' (no MX record)",
+        ),
+        (
+            "show bob@hamburger.edu x",
+            "show: 'x' is not a UID (a number from 1)",
+        ),
+        (
+            "show bob@hamburger.edu 0",
+            "show: 'x' is not a UID (a number from 1)",
+        ),
+        (
+            "show bob@hamburger.edu 1 --bogus",
+            "show: usage: show HOST USER UID [FOLDER] [--crlf|--mime]",
+        ),
+        ("dig a b c", "dig: usage: dig NAME [A|MX]"),
+        (
+            "dig crepes.fr TXT",
+            "dig: record type 'TXT' is not served here (A or MX)",
+        ),
+        ("users nowhere", "users: unknown host 'nowhere'"),
+    ];
+    for (line, want) in cases {
+        let out = run(&mut lab, term, line);
+        let last = out.last().unwrap_or_else(|| panic!("{line}: no output"));
+        assert_eq!(last.kind, LineKind::Error, "{line}: {out:?}");
+        let want = if line.ends_with(" 0") {
+            want.replace("'x'", "'0'")
+        } else {
+            want.to_string()
+        };
+        assert_eq!(last.text, want, "{line}");
+    }
+    let missing = run(&mut lab, term, "mailbox bob@hamburger.edu Nope");
+    assert!(
+        missing
+            .last()
+            .is_some_and(|l| l.kind == LineKind::Error && l.text.starts_with("mailbox: "))
+    );
+}

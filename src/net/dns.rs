@@ -1,4 +1,5 @@
-//! The virtual internet's name service: A records from host names to IPv4 addresses.
+//! The virtual internet's name service: A records from host names to IPv4 addresses, and MX
+//! records from mail domains to the hosts that receive their mail (RFC 5321 §5.1).
 //!
 //! Names are compared case-insensitively and a trailing root dot is ignored (RFC 1034 §3.1), so
 //! `MAIL.Hamburger.EDU.` and `mail.hamburger.edu` are one name. A dotted-quad literal resolves to
@@ -12,6 +13,14 @@ use std::net::Ipv4Addr;
 #[derive(Clone, Debug, Default)]
 pub struct Dns {
     a: BTreeMap<String, Ipv4Addr>,
+    mx: BTreeMap<String, Vec<Mx>>,
+}
+
+/// An MX record: mail for the domain goes to `host`; lower preferences are tried first.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Mx {
+    pub preference: u16,
+    pub host: String,
 }
 
 impl Dns {
@@ -31,6 +40,26 @@ impl Dns {
             return Some(addr);
         }
         self.a.get(&normalize(name)).copied()
+    }
+
+    /// Adds an MX record for `domain`.
+    pub fn add_mx(&mut self, domain: &str, preference: u16, host: &str) {
+        let records = self.mx.entry(normalize(domain)).or_default();
+        records.push(Mx {
+            preference,
+            host: normalize(host),
+        });
+        records.sort();
+    }
+
+    /// The MX records of `domain`, most preferred first (empty if it has none).
+    pub fn mx(&self, domain: &str) -> &[Mx] {
+        self.mx.get(&normalize(domain)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every domain with MX records, in order.
+    pub fn mail_domains(&self) -> impl Iterator<Item = &str> {
+        self.mx.keys().map(String::as_str)
     }
 
     /// Every name with an A record, in order.
@@ -61,5 +90,19 @@ mod tests {
             Some(Ipv4Addr::new(192, 0, 2, 99))
         );
         assert_eq!(dns.resolve(""), None);
+    }
+
+    #[test]
+    fn mx_records_come_most_preferred_first() {
+        let mut dns = Dns::new();
+        dns.add_mx("Crepes.FR.", 20, "backup.crepes.fr");
+        dns.add_mx("crepes.fr", 10, "MAIL.crepes.fr");
+        let hosts: Vec<(u16, &str)> = dns
+            .mx("crepes.fr")
+            .iter()
+            .map(|m| (m.preference, m.host.as_str()))
+            .collect();
+        assert_eq!(hosts, [(10, "mail.crepes.fr"), (20, "backup.crepes.fr")]);
+        assert!(dns.mx("hamburger.edu").is_empty());
     }
 }

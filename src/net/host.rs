@@ -1,7 +1,10 @@
-//! A virtual host: a name, an address, whether it is up, and the services listening on its ports.
+//! A virtual host: a name, an address, whether it is up, the services listening on its ports,
+//! and — for a mail host — the domains it serves and its mail store.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
+
+use crate::store::Store;
 
 /// What listens on a port.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,23 +26,49 @@ impl Service {
 }
 
 /// One machine of the virtual internet.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Host {
     name: String,
     addr: Ipv4Addr,
     up: bool,
     services: BTreeMap<u16, Service>,
+    domains: Vec<String>,
+    store: Store,
 }
 
 impl Host {
-    /// A host that is up and listens nowhere yet.
+    /// A host that is up, listens nowhere yet, and serves no mail domain.
     pub fn new(name: &str, addr: Ipv4Addr) -> Self {
         Host {
             name: super::dns::normalize(name),
             addr,
             up: true,
             services: BTreeMap::new(),
+            domains: Vec::new(),
+            store: Store::new(&[], 1),
         }
+    }
+
+    /// The same host serving mail for `domains` from `store`.
+    pub fn with_mail(mut self, domains: &[String], store: Store) -> Self {
+        self.domains = domains.iter().map(|d| super::dns::normalize(d)).collect();
+        self.store = store;
+        self
+    }
+
+    /// The mail domains this host serves (empty for a host that is not a mail server).
+    pub fn domains(&self) -> &[String] {
+        &self.domains
+    }
+
+    /// The host's mail store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The host's mail store, to change.
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
     }
 
     /// The same host with `service` listening on `port`.

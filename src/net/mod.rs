@@ -13,6 +13,8 @@ mod builtin;
 mod connection;
 mod dns;
 mod host;
+mod ids;
+pub mod scenario;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -20,8 +22,10 @@ use std::net::Ipv4Addr;
 
 pub use builtin::{Daytime, Echo};
 pub use connection::{ConnId, Connection, Delivery};
-pub use dns::{Dns, normalize};
+pub use dns::{Dns, Mx, normalize};
 pub use host::{Host, Service};
+pub use ids::IdSource;
+pub use scenario::{Scenario, ScenarioError};
 
 use crate::time::Instant;
 
@@ -59,10 +63,11 @@ pub const ECHO_PORT: u16 = 7;
 /// RFC 867's port.
 pub const DAYTIME_PORT: u16 = 13;
 
-/// The whole virtual internet and its clock.
+/// The whole virtual internet, its clock and its source of identifiers.
 #[derive(Debug)]
 pub struct World {
     now: Instant,
+    ids: IdSource,
     dns: Dns,
     hosts: Vec<Host>,
     connections: BTreeMap<ConnId, Connection>,
@@ -70,10 +75,11 @@ pub struct World {
 }
 
 impl World {
-    /// An empty world at `now`.
-    pub fn new(now: Instant) -> Self {
+    /// An empty world at `now`, its identifiers seeded with `seed`.
+    pub fn new(now: Instant, seed: u64) -> Self {
         World {
             now,
+            ids: IdSource::new(seed),
             dns: Dns::new(),
             hosts: Vec::new(),
             connections: BTreeMap::new(),
@@ -81,18 +87,51 @@ impl World {
         }
     }
 
-    /// The textbook world: `mail.crepes.fr` (192.0.2.10) and `mail.hamburger.edu` (192.0.2.20),
-    /// each with echo and daytime. The mail services arrive with the protocol issues.
-    pub fn textbook(now: Instant) -> Self {
-        let mut world = World::new(now);
-        for (name, last) in [("mail.crepes.fr", 10), ("mail.hamburger.edu", 20)] {
+    /// The world a scenario describes, its clock at `now` (or at the scenario's start when
+    /// `now` is `None`, for a run that replays exactly).
+    pub fn from_scenario(
+        scenario: &Scenario,
+        now: Option<Instant>,
+    ) -> Result<World, ScenarioError> {
+        let start = scenario.start()?;
+        let mut world = World::new(now.unwrap_or(start), scenario.seed);
+        for spec in &scenario.hosts {
+            let name = normalize(&spec.name);
+            if world
+                .hosts
+                .iter()
+                .any(|h| h.name() == name || h.addr() == spec.address)
+            {
+                return Err(ScenarioError::DuplicateHost(name));
+            }
+            let store = scenario::build_store(spec, world.ids.uid_validity())?;
             world.add_host(
-                Host::new(name, Ipv4Addr::new(192, 0, 2, last))
+                Host::new(&name, spec.address)
                     .listen(ECHO_PORT, Service::Echo)
-                    .listen(DAYTIME_PORT, Service::Daytime),
+                    .listen(DAYTIME_PORT, Service::Daytime)
+                    .with_mail(&spec.domains, store),
             );
         }
-        world
+        for mx in &scenario.mx {
+            if world.dns.resolve(&mx.host).is_none() {
+                return Err(ScenarioError::UnknownMxHost {
+                    domain: mx.domain.clone(),
+                    host: mx.host.clone(),
+                });
+            }
+            world.dns.add_mx(&mx.domain, mx.preference, &mx.host);
+        }
+        Ok(world)
+    }
+
+    /// The textbook world (`scenarios/textbook.json`) with its clock at `now`:
+    /// `mail.crepes.fr` (192.0.2.10) with alice, `mail.hamburger.edu` (192.0.2.20) with bob.
+    pub fn textbook(now: Instant) -> Self {
+        // The built-in scenario is checked by the tests; should it ever fail to load, the lab
+        // still starts, with an empty world, rather than stopping the page.
+        Scenario::parse(scenario::TEXTBOOK)
+            .and_then(|s| World::from_scenario(&s, Some(now)))
+            .unwrap_or_else(|_| World::new(now, 0))
     }
 
     /// Adds a host and its A record.
@@ -115,6 +154,25 @@ impl World {
     /// The name service.
     pub fn dns(&self) -> &Dns {
         &self.dns
+    }
+
+    /// The world's identifiers (Message-IDs, tokens).
+    pub fn ids(&mut self) -> &mut IdSource {
+        &mut self.ids
+    }
+
+    /// The host that receives mail for `domain`: its most preferred MX that exists.
+    pub fn mail_host(&self, domain: &str) -> Option<&Host> {
+        self.dns
+            .mx(domain)
+            .iter()
+            .find_map(|mx| self.host(&mx.host))
+    }
+
+    /// A host of this world, to change (its store, for instance).
+    pub fn host_mut(&mut self, name: &str) -> Option<&mut Host> {
+        let addr = self.dns.resolve(name)?;
+        self.hosts.iter_mut().find(|h| h.addr() == addr)
     }
 
     /// Every host, in the order they were added.
@@ -231,12 +289,10 @@ mod tests {
     }
 
     #[test]
-    fn daytime_answers_with_the_world_clock_and_hangs_up() {
+    fn daytime_answers_with_the_world_clock_and_hangs_up() -> Result<(), NetError> {
         let mut world = World::textbook(TEXTBOOK_EPOCH);
         world.advance_to(TEXTBOOK_EPOCH.saturating_add(std::time::Duration::from_secs(61)));
-        let id = world
-            .connect("test", "192.0.2.10", 13)
-            .expect("daytime listens");
+        let id = world.connect("test", "192.0.2.10", 13)?;
         assert_eq!(
             drain(&mut world, id),
             vec![
@@ -248,10 +304,11 @@ mod tests {
             world.connection(id).is_none(),
             "a closed connection is gone"
         );
+        Ok(())
     }
 
     #[test]
-    fn connect_errors_name_the_problem() {
+    fn connect_errors_name_the_problem() -> Result<(), NetError> {
         let mut world = World::textbook(TEXTBOOK_EPOCH);
         assert_eq!(
             world.connect("t", "foo", 25).map(|_| ()),
@@ -266,32 +323,30 @@ mod tests {
             world.connect("t", "192.0.2.200", 7).map(|_| ()),
             Err(NetError::NoRoute(Ipv4Addr::new(192, 0, 2, 200)))
         );
-        world
-            .set_host_up("mail.crepes.fr", false)
-            .expect("known host");
+        world.set_host_up("mail.crepes.fr", false)?;
         assert_eq!(
             world.connect("t", "MAIL.CREPES.FR", 7).map(|_| ()),
             Err(NetError::HostDown("mail.crepes.fr".into()))
         );
-        world
-            .set_host_up("mail.crepes.fr", true)
-            .expect("known host");
+        world.set_host_up("mail.crepes.fr", true)?;
         assert!(world.connect("t", "mail.crepes.fr", 7).is_ok());
+        Ok(())
     }
 
     #[test]
     fn clock_never_runs_backwards() {
-        let mut world = World::new(TEXTBOOK_EPOCH);
+        let mut world = World::new(TEXTBOOK_EPOCH, 0);
         world.advance_to(Instant::from_unix_millis(0));
         assert_eq!(world.now(), TEXTBOOK_EPOCH);
     }
 
     #[test]
-    fn connection_ids_are_never_reused() {
+    fn connection_ids_are_never_reused() -> Result<(), NetError> {
         let mut world = World::textbook(TEXTBOOK_EPOCH);
-        let a = world.connect("t", "mail.crepes.fr", 7).expect("open");
+        let a = world.connect("t", "mail.crepes.fr", 7)?;
         world.close(a);
-        let b = world.connect("t", "mail.crepes.fr", 7).expect("open");
+        let b = world.connect("t", "mail.crepes.fr", 7)?;
         assert_ne!(a, b);
+        Ok(())
     }
 }

@@ -49,6 +49,50 @@ pub const COMMANDS: &[CommandSpec] = &[
                   connections already open stay open.",
     },
     CommandSpec {
+        name: "users",
+        usage: "users [HOST]",
+        summary: "the accounts on each mail host",
+        details: "Lists every account (user name, addresses, number of messages) of every mail \
+                  host, or of HOST only.",
+    },
+    CommandSpec {
+        name: "dig",
+        usage: "dig NAME [A|MX]",
+        summary: "ask the name service (A: a host's address, MX: a domain's mail host)",
+        details: "Shows the answer in DNS zone-file style. Mail for a domain goes to the host \
+                  its MX record names: try 'dig hamburger.edu MX'.",
+    },
+    CommandSpec {
+        name: "mx",
+        usage: "mx DOMAIN",
+        summary: "the mail host of a domain (same as dig DOMAIN MX)",
+        details: "Shows the MX records of DOMAIN: where a sending server delivers its mail.",
+    },
+    CommandSpec {
+        name: "folders",
+        usage: "folders HOST USER",
+        summary: "a user's mailboxes on the server, with their counts",
+        details: "Lists the mailboxes (INBOX and the special-use Sent, Drafts, Trash, Junk, \
+                  Archive, and any created), their attributes, message counts, UIDVALIDITY and \
+                  UIDNEXT. The account can also be named USER@DOMAIN.",
+    },
+    CommandSpec {
+        name: "mailbox",
+        usage: "mailbox HOST USER [FOLDER]",
+        summary: "the messages in a mailbox, as the server holds them",
+        details: "Lists message number, UID, flags, size in octets (CRLF counted), date, sender \
+                  and subject of FOLDER (INBOX by default). The account can also be named \
+                  USER@DOMAIN: try 'mailbox bob@hamburger.edu'.",
+    },
+    CommandSpec {
+        name: "show",
+        usage: "show HOST USER UID [FOLDER] [--crlf|--mime]",
+        summary: "one message: its exact octets, or its MIME structure",
+        details: "Prints the message with UID (from 'mailbox') exactly as stored. --crlf shows \
+                  every line end (\u{240d}\u{240a} is CR LF); --mime shows the MIME tree with IMAP \
+                  part numbers, types, transfer encodings and sizes.",
+    },
+    CommandSpec {
         name: "date",
         usage: "date",
         summary: "the time on the world's clock",

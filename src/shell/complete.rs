@@ -23,9 +23,14 @@ pub fn complete(world: &World, input: &str) -> Completion {
     let options: Vec<String> = match before.as_slice() {
         [] => COMMANDS.iter().map(|c| c.name.to_string()).collect(),
         ["help"] => COMMANDS.iter().map(|c| c.name.to_string()).collect(),
-        ["telnet" | "nc"] | ["host", "up" | "down"] => {
-            world.hosts().map(|h| h.name().to_string()).collect()
-        }
+        ["telnet" | "nc" | "users" | "dig" | "folders" | "mailbox" | "show"]
+        | ["host", "up" | "down"] => world.hosts().map(|h| h.name().to_string()).collect(),
+        ["mx"] => world.dns().mail_domains().map(str::to_string).collect(),
+        ["dig", _] => vec!["A".to_string(), "MX".to_string()],
+        ["folders" | "mailbox" | "show", host] => world
+            .host(host)
+            .map(|h| h.store().accounts().map(str::to_string).collect())
+            .unwrap_or_default(),
         ["host"] => vec!["up".to_string(), "down".to_string()],
         ["telnet" | "nc", host] => world
             .host(host)

@@ -11,6 +11,7 @@
 
 mod commands;
 mod complete;
+mod inspect;
 mod line;
 mod recall;
 mod words;
@@ -386,6 +387,15 @@ impl Lab {
             "telnet" => self.open(id, Tool::Telnet, &args, out).map(|()| Vec::new()),
             "nc" => self.open(id, Tool::Nc, &args, out).map(|()| Vec::new()),
             "host" => self.switch_host(&args),
+            "users" => inspect::users(&self.world, &args),
+            "dig" => inspect::dig(&self.world, &args),
+            "mx" => match args.as_slice() {
+                [domain] => inspect::dig(&self.world, &[domain, "MX"]),
+                _ => Err("mx: usage: mx DOMAIN".to_string()),
+            },
+            "folders" => inspect::folders(&self.world, &args),
+            "mailbox" => inspect::mailbox(&self.world, &args),
+            "show" => inspect::show(&self.world, &args),
             "date" => no_args("date", &args).map(|()| vec![Line::info(self.world.now().rfc5322())]),
             "history" => no_args("history", &args).map(|()| {
                 let t = self.terminal(id);

@@ -1,0 +1,88 @@
+//! A stored message: its UID, flags, internal date and the exact octets it arrived as.
+//!
+//! RFC 3501 §2.3.1.1: a UID is a non-zero 32-bit number, strictly ascending within a mailbox and
+//! never reused. The store never parses a message: the octets are kept as given
+//! and shared (`Arc<[u8]>`), so COPY and MOVE do not duplicate them.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::snapshot::{base64_octets, unix_millis};
+use super::{Flags, Keyword};
+use crate::time::Instant;
+
+/// A message's unique identifier within its mailbox (RFC 3501 §2.3.1.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Uid(NonZeroU32);
+
+impl Uid {
+    /// The first UID of every mailbox.
+    pub const MIN: Uid = Uid(NonZeroU32::MIN);
+
+    /// The UID `n`, or `None` for 0, which is never a UID.
+    pub fn new(n: u32) -> Option<Uid> {
+        NonZeroU32::new(n).map(Uid)
+    }
+
+    pub fn get(self) -> u32 {
+        self.0.get()
+    }
+
+    /// The UID `n` places later, or `None` past the last one.
+    pub(super) fn checked_add(self, n: u32) -> Option<Uid> {
+        self.0.checked_add(n).map(Uid)
+    }
+}
+
+impl fmt::Display for Uid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// One message in one mailbox. A COPY is another `Message` sharing the same octets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub(super) uid: Uid,
+    pub(super) flags: Flags,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub(super) keywords: BTreeSet<Keyword>,
+    #[serde(with = "unix_millis")]
+    pub(super) internal_date: Instant,
+    #[serde(with = "base64_octets")]
+    pub(super) raw: Arc<[u8]>,
+}
+
+impl Message {
+    pub fn uid(&self) -> Uid {
+        self.uid
+    }
+
+    pub fn flags(&self) -> Flags {
+        self.flags
+    }
+
+    pub fn keywords(&self) -> &BTreeSet<Keyword> {
+        &self.keywords
+    }
+
+    /// RFC 3501 §2.3.3: when the server received the message (not its `Date:` header).
+    pub fn internal_date(&self) -> Instant {
+        self.internal_date
+    }
+
+    /// The exact octets delivered or appended.
+    pub fn raw(&self) -> &Arc<[u8]> {
+        &self.raw
+    }
+
+    /// RFC 3501 §2.3.4: the size in octets.
+    pub fn size(&self) -> usize {
+        self.raw.len()
+    }
+}
