@@ -275,3 +275,94 @@ fn envelope_mailbox_names_have_their_quoting_removed() {
         "{env}"
     );
 }
+
+#[test]
+fn rfc2049_appendix_a_complex_multipart_example() {
+    // RFC 2049 Appendix A, as printed (less the RFC's indentation and page break).
+    let raw = crlf(include_str!("data/rfc2049-appendix-a.eml"));
+    let msg = Message::parse(&raw);
+    let tree: Vec<String> = msg
+        .parts()
+        .iter()
+        .map(|(n, p)| {
+            let n: Vec<String> = n.iter().map(u32::to_string).collect();
+            format!(
+                "{} {} {}",
+                n.join("."),
+                p.content_type.essence(),
+                p.encoding.as_str()
+            )
+        })
+        .collect();
+    assert_eq!(
+        tree,
+        [
+            " multipart/mixed 7bit",
+            "1 text/plain 7bit",
+            "2 text/plain 7bit",
+            "3 multipart/parallel 7bit",
+            "3.1 audio/basic base64",
+            "3.2 image/jpeg base64",
+            "4 text/enriched 7bit",
+            "5 message/rfc822 7bit",
+            "5.1 text/plain quoted-printable",
+        ]
+    );
+    // The folded Content-Type parameter was read; the implicitly typed part has the defaults.
+    assert_eq!(
+        msg.root().content_type.param("boundary"),
+        Some("unique-boundary-1")
+    );
+    let first = &msg.root().children()[0];
+    assert_eq!(first.content_type.param("charset"), Some("US-ASCII"));
+    assert!(
+        first
+            .body_bytes(&raw)
+            .starts_with(b"  ... Some text appears here ...")
+    );
+    // The date's trailing comment is not part of it.
+    assert_eq!(msg.date().map(|d| d.offset_minutes), Some(-420));
+    // The ENVELOPE of the encapsulated message has comment-only addresses: nothing to list.
+    let inner = body(&raw, false);
+    assert!(
+        inner.contains("\"message\" \"rfc822\" NIL NIL NIL \"7BIT\""),
+        "{inner}"
+    );
+    assert!(inner.ends_with(" \"mixed\")"), "{inner}");
+    assert_eq!(
+        msg.section(&Section {
+            part: vec![5, 1],
+            text: None
+        })
+        .map(|b| b.into_owned()),
+        Some(b"  ... Additional text in ISO-8859-1 goes here ...\r\n".to_vec())
+    );
+}
+
+#[test]
+fn message_identifiers_of_an_rfc5322_a_2_reply() {
+    let raw = crlf(
+        "From: John Doe <jdoe@machine.example>\n\
+To: Mary Smith <mary@example.net>\n\
+Subject: Re: Saying Hello\n\
+Date: Fri, 21 Nov 1997 11:00:00 -0600\n\
+Message-ID: <abcd.1234@local.machine.test>\n\
+In-Reply-To: <3456@example.net>\n\
+References: <1234@local.machine.example> <3456@example.net>\n\
+\n\
+This is a reply to your reply.\n",
+    );
+    let msg = Message::parse(&raw);
+    assert_eq!(
+        msg.message_id().as_deref(),
+        Some("<abcd.1234@local.machine.test>")
+    );
+    assert_eq!(msg.in_reply_to(), ["<3456@example.net>"]);
+    assert_eq!(
+        msg.references(),
+        ["<1234@local.machine.example>", "<3456@example.net>"]
+    );
+    assert!(
+        envelope(&raw).ends_with(" \"<3456@example.net>\" \"<abcd.1234@local.machine.test>\")")
+    );
+}

@@ -161,9 +161,8 @@ fn multipart(subtype: &str, boundary: &str, parts: &[Vec<u8>]) -> Vec<u8> {
     for part in parts {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
         body.extend_from_slice(part);
-        if !part.ends_with(b"\r\n") {
-            body.extend_from_slice(b"\r\n");
-        }
+        // RFC 2046 §5.1.1: the CRLF before a delimiter belongs to the delimiter, not the part.
+        body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     entity(
@@ -299,6 +298,7 @@ mod tests {
             crate::mail::mime::param(&disposition.params, "filename*"),
             Some("utf-8''menu-cr%C3%AApes.pdf")
         );
+        assert_eq!(file.filename(&raw).as_deref(), Some("menu-crêpes.pdf"));
         assert_eq!(raw, d.build(when(), "<2.lab@crepes.fr>"), "deterministic");
     }
 }

@@ -111,6 +111,97 @@ pub fn param<'a>(params: &'a [Param], name: &str) -> Option<&'a str> {
         .map(|p| p.value.as_str())
 }
 
+/// The value of parameter `name` as text for a reader: RFC 2231 extended values (`name*=`) and
+/// continuations (`name*0=`, `name*1*=`, …) are joined and decoded from their charset, and the
+/// RFC 2047 words that some mailers put in quoted parameters are decoded too.
+pub fn decoded_param(params: &[Param], name: &str) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    // RFC 2231 §4: `name*` is a single extended value.
+    if let Some(v) = param(params, &format!("{lower}*")) {
+        return Some(decode_extended(v, true));
+    }
+    // RFC 2231 §3: `name*0`, `name*1`, … in order; a segment ending in `*` is extended, and only
+    // the first may carry the charset.
+    let mut segments: Vec<(u32, bool, &str)> = params
+        .iter()
+        .filter_map(|p| {
+            let rest = p.name.to_ascii_lowercase();
+            let rest = rest.strip_prefix(&lower)?.strip_prefix('*')?.to_string();
+            let (digits, extended) = match rest.strip_suffix('*') {
+                Some(d) => (d.to_string(), true),
+                None => (rest, false),
+            };
+            let n = digits.parse::<u32>().ok().filter(|_| !digits.is_empty())?;
+            Some((n, extended, p.value.as_str()))
+        })
+        .collect();
+    if !segments.is_empty() {
+        segments.sort_by_key(|s| s.0);
+        let mut raw = Vec::new();
+        let mut charset = None;
+        for (expected, (n, extended, value)) in segments.iter().enumerate() {
+            if usize::try_from(*n).ok() != Some(expected) {
+                break; // RFC 2231 §3: a gap ends the value
+            }
+            if *extended {
+                let value = if *n == 0 {
+                    let mut pieces = value.splitn(3, '\'');
+                    match (pieces.next(), pieces.next(), pieces.next()) {
+                        (Some(cs), Some(_lang), Some(rest)) => {
+                            charset = Some(cs.to_string());
+                            rest
+                        }
+                        _ => value,
+                    }
+                } else {
+                    value
+                };
+                raw.extend(percent_decode(value));
+            } else {
+                raw.extend_from_slice(value.as_bytes());
+            }
+        }
+        let charset = charset.unwrap_or_else(|| "utf-8".into());
+        return Some(
+            super::encoding::decode_charset(&charset, &raw)
+                .unwrap_or_else(|| String::from_utf8_lossy(&raw).into_owned()),
+        );
+    }
+    param(params, name).map(super::encoded_word::decode_unstructured)
+}
+
+/// `charset'language'percent-encoded` (RFC 2231 §4) to text.
+fn decode_extended(value: &str, with_charset: bool) -> String {
+    let mut pieces = value.splitn(3, '\'');
+    let (charset, encoded) = match (with_charset, pieces.next(), pieces.next(), pieces.next()) {
+        (true, Some(cs), Some(_lang), Some(rest)) => (cs, rest),
+        _ => ("utf-8", value),
+    };
+    let bytes = percent_decode(encoded);
+    super::encoding::decode_charset(charset, &bytes)
+        .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn percent_decode(value: &str) -> Vec<u8> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = |at: usize| bytes.get(at).and_then(|&h| char::from(h).to_digit(16));
+        match (b, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// One part of a message: the message itself at the top, or a body part, or an encapsulated
 /// message's top part.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -242,12 +333,12 @@ impl Part {
     }
 
     /// The file name an attachment suggests (Content-Disposition `filename`, else the
-    /// Content-Type `name`), as written.
+    /// Content-Type `name`), decoded for a reader (RFC 2231, RFC 2047).
     pub fn filename(&self, raw: &[u8]) -> Option<String> {
         let from_disposition = self
             .disposition(raw)
-            .and_then(|d| param(&d.params, "filename").map(str::to_string));
-        from_disposition.or_else(|| self.content_type.param("name").map(str::to_string))
+            .and_then(|d| decoded_param(&d.params, "filename"));
+        from_disposition.or_else(|| decoded_param(&self.content_type.params, "name"))
     }
 
     /// The number of lines in the body (a last line without a line end counts), as IMAP's
@@ -558,6 +649,52 @@ Subject: inside\r\n\r\nhello\r\n\
         let msg = b"Content-Type: multipart/mixed\r\n\r\nno boundary parameter";
         let root = Part::parse(msg, 0..msg.len(), ContentType::text_plain());
         assert_eq!(root.kind, PartKind::Single);
+    }
+
+    #[test]
+    fn rfc2231_parameters_are_joined_and_decoded() {
+        let ct = |v: &str| {
+            ContentType::parse(v.as_bytes())
+                .map(|c| c.params)
+                .unwrap_or_default()
+        };
+        // RFC 2231 §3, §4 and §4.1 examples.
+        let params = ct("message/external-body; access-type=URL; \
+            URL*0=\"ftp://\"; URL*1=\"cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar\"");
+        assert_eq!(
+            decoded_param(&params, "url").as_deref(),
+            Some("ftp://cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar")
+        );
+        let params =
+            ct("application/x-stuff; title*=us-ascii'en-us'This%20is%20%2A%2A%2Afun%2A%2A%2A");
+        assert_eq!(
+            decoded_param(&params, "title").as_deref(),
+            Some("This is ***fun***")
+        );
+        let params = ct(
+            "application/x-stuff; title*0*=us-ascii'en'This%20is%20even%20more%20; \
+            title*1*=%2A%2A%2Afun%2A%2A%2A%20; title*2=\"isn't it!\"",
+        );
+        assert_eq!(
+            decoded_param(&params, "title").as_deref(),
+            Some("This is even more ***fun*** isn't it!")
+        );
+        let params = ct("application/pdf; name*=utf-8''menu-cr%C3%AApes.pdf");
+        assert_eq!(
+            decoded_param(&params, "name").as_deref(),
+            Some("menu-crêpes.pdf")
+        );
+        let params = ct("application/pdf; name=\"=?utf-8?Q?cr=C3=AApe.pdf?=\"");
+        assert_eq!(
+            decoded_param(&params, "name").as_deref(),
+            Some("crêpe.pdf"),
+            "RFC 2047 in a parameter"
+        );
+        assert_eq!(decoded_param(&params, "missing"), None);
+        // A gap ends the value; a bad percent escape is kept.
+        let params = ct("a/b; t*0=one; t*2=three; u*=utf-8''100%");
+        assert_eq!(decoded_param(&params, "t").as_deref(), Some("one"));
+        assert_eq!(decoded_param(&params, "u").as_deref(), Some("100%"));
     }
 
     #[test]

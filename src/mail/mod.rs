@@ -5,7 +5,8 @@
 //! normalised away. The pieces:
 //!
 //! - [`header`]: header fields, folding and unfolding (RFC 5322 §2.2);
-//! - [`address`], [`date`]: structured fields (RFC 5322 §3.3, §3.4, obsolete forms of §4);
+//! - [`address`], [`date`], [`message_id`]: structured fields (RFC 5322 §3.3, §3.4, §3.6.4,
+//!   and the obsolete forms of §4);
 //! - [`encoding`], [`encoded_word`]: base64, quoted-printable, charsets, RFC 2047 words;
 //! - [`mime`]: content types and the part tree (RFC 2045, RFC 2046);
 //! - [`envelope`], [`bodystructure`], [`section`]: the views IMAP's FETCH needs (RFC 3501
@@ -25,6 +26,7 @@ pub mod encoded_word;
 pub mod encoding;
 pub mod envelope;
 pub mod header;
+pub mod message_id;
 pub mod mime;
 pub mod section;
 pub mod seven_bit;
@@ -93,6 +95,27 @@ impl<'a> Message<'a> {
     /// The origination date, if the Date field parses.
     pub fn date(&self) -> Option<DateTime> {
         date::parse_rfc5322(&self.field_value("date")?)
+    }
+
+    /// The Message-ID (with its angle brackets).
+    pub fn message_id(&self) -> Option<String> {
+        message_id::parse_msg_ids(&self.field_value("message-id")?)
+            .into_iter()
+            .next()
+    }
+
+    /// The identifiers of the messages this one answers (In-Reply-To).
+    pub fn in_reply_to(&self) -> Vec<String> {
+        self.field_value("in-reply-to")
+            .map(|v| message_id::parse_msg_ids(&v))
+            .unwrap_or_default()
+    }
+
+    /// The identifiers of the thread this message belongs to (References), oldest first.
+    pub fn references(&self) -> Vec<String> {
+        self.field_value("references")
+            .map(|v| message_id::parse_msg_ids(&v))
+            .unwrap_or_default()
     }
 
     /// IMAP's ENVELOPE of this message.
