@@ -8,6 +8,7 @@
 //! | module   | what it is |
 //! |----------|------------|
 //! | [`time`] | the world's clock: instants and RFC 5322 dates; nothing reads a real clock |
+//! | [`wire`] | line framing and dot-stuffing shared by the text protocols |
 //! | [`mail`] | RFC 5322 / MIME messages |
 //! | [`store`] | a host's mail store: accounts, mailboxes, messages |
 //! | [`smtp`], [`pop3`], [`imap`] | one module per protocol: commands, replies, server and client machines |
@@ -27,6 +28,7 @@ pub mod shell;
 pub mod smtp;
 pub mod store;
 pub mod time;
+pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -551,3 +551,78 @@ fn inspection_commands_refuse_bad_arguments_clearly() {
             .is_some_and(|l| l.kind == LineKind::Error && l.text.starts_with("mailbox: "))
     );
 }
+
+#[test]
+fn pop3_fetch_shows_every_line_and_keeps_or_deletes_as_asked() {
+    let (mut lab, term) = lab();
+    let out = run(
+        &mut lab,
+        term,
+        "pop3 fetch bob --client phone --keep --login user",
+    );
+    let plain: Vec<String> = out.iter().map(Line::plain).collect();
+    assert_eq!(
+        plain[0],
+        "phone (bob@hamburger.edu) → mail.hamburger.edu:110, download-and-keep"
+    );
+    for expected in [
+        "C: USER bob",
+        "C: PASS hungry",
+        "C: RETR 1",
+        "C: RETR 2",
+        "C: QUIT",
+        "S: +OK 498 octets",
+        "S: 1 498",
+        "S: 2 912",
+    ] {
+        assert!(
+            plain.iter().any(|l| l == expected),
+            "missing {expected}: {plain:#?}"
+        );
+    }
+    assert!(
+        out.iter().any(|l| l.kind == LineKind::Sent)
+            && out.iter().any(|l| l.kind == LineKind::Received)
+    );
+    assert!(
+        plain
+            .last()
+            .is_some_and(|l| l.starts_with("phone: 2 messages downloaded, 0 deleted")),
+        "{plain:?}"
+    );
+
+    let out = texts(&run(
+        &mut lab,
+        term,
+        "pop3 fetch bob@hamburger.edu --client laptop --delete",
+    ));
+    assert!(
+        out.last()
+            .is_some_and(|l| l.starts_with("laptop: 2 messages downloaded, 2 deleted")),
+        "{out:?}"
+    );
+    let phone_again = texts(&run(&mut lab, term, "pop3 fetch bob --client phone"));
+    assert!(
+        phone_again
+            .last()
+            .is_some_and(|l| l.starts_with("phone: 0 messages downloaded")),
+        "{phone_again:?}"
+    );
+    let local = texts(&run(&mut lab, term, "pop3 local bob --client laptop"));
+    assert_eq!(
+        local[0],
+        "bob@hamburger.edu on laptop: 2 messages in the local mailbox"
+    );
+    assert!(local.iter().any(|l| l.contains("Crepes on Friday?")));
+
+    let bad = run(&mut lab, term, "pop3 fetch bob --login kerberos");
+    assert_eq!(
+        bad.last().map(|l| l.text.as_str()),
+        Some("pop3: --login is auto, user, apop or plain, not 'kerberos'")
+    );
+    let wrong = run(&mut lab, term, "pop3 fetch bob --password nope");
+    assert_eq!(
+        wrong.last().map(|l| (l.kind, l.text.as_str())),
+        Some((LineKind::Error, "pop3: login refused: permission denied"))
+    );
+}

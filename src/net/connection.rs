@@ -10,6 +10,8 @@ use std::net::Ipv4Addr;
 
 use super::builtin::{self, Daytime, Echo};
 use super::host::Service;
+use crate::pop3;
+use crate::store::Store;
 use crate::time::Instant;
 
 /// A connection's number, unique for the life of a world.
@@ -31,42 +33,72 @@ pub enum Delivery {
     Closed,
 }
 
+/// What a server machine asks of the connection.
+enum Action {
+    Send(Vec<u8>),
+    Close,
+}
+
 /// The server machine behind a connection.
-#[derive(Debug)]
 enum ServerSession {
     Echo(Echo),
     Daytime(Daytime),
+    Pop3(Box<pop3::Server>),
 }
 
 impl ServerSession {
-    fn open(service: Service, now: Instant) -> Self {
-        match service {
-            Service::Echo => ServerSession::Echo(Echo::new()),
-            Service::Daytime => ServerSession::Daytime(Daytime::greet(now)),
-        }
-    }
-
-    fn feed(&mut self, bytes: &[u8]) {
+    fn feed(&mut self, bytes: &[u8], store: &mut Store, now: Instant) {
         match self {
             ServerSession::Echo(s) => s.feed(bytes),
             ServerSession::Daytime(s) => s.feed(bytes),
+            ServerSession::Pop3(s) => s.feed(bytes, store, now),
         }
     }
 
-    fn poll_output(&mut self) -> Option<builtin::Output> {
+    fn poll_action(&mut self) -> Option<Action> {
+        let builtin = |output| match output {
+            builtin::Output::Send(bytes) => Action::Send(bytes),
+            builtin::Output::Close => Action::Close,
+        };
         match self {
-            ServerSession::Echo(s) => s.poll_output(),
-            ServerSession::Daytime(s) => s.poll_output(),
+            ServerSession::Echo(s) => s.poll_output().map(builtin),
+            ServerSession::Daytime(s) => s.poll_output().map(builtin),
+            ServerSession::Pop3(s) => loop {
+                match s.poll_output()? {
+                    pop3::server::Output::Send(bytes) => break Some(Action::Send(bytes)),
+                    pop3::server::Output::Close => break Some(Action::Close),
+                    pop3::server::Output::Event(_) => continue,
+                }
+            },
+        }
+    }
+
+    fn poll_timeout(&self) -> Option<Instant> {
+        match self {
+            ServerSession::Pop3(s) => s.poll_timeout(),
+            _ => None,
+        }
+    }
+
+    fn handle_timeout(&mut self, store: &mut Store, now: Instant) {
+        if let ServerSession::Pop3(s) = self {
+            s.handle_timeout(store, now);
+        }
+    }
+
+    fn handle_close(&mut self, store: &mut Store) {
+        if let ServerSession::Pop3(s) = self {
+            s.handle_close(store);
         }
     }
 }
 
 /// One open connection.
-#[derive(Debug)]
 pub struct Connection {
     id: ConnId,
     client: String,
     host: String,
+    host_index: usize,
     addr: Ipv4Addr,
     port: u16,
     service: Service,
@@ -76,25 +108,50 @@ pub struct Connection {
     server_closed: bool,
 }
 
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Connection({} {} → {}:{})",
+            self.id, self.client, self.host, self.port
+        )
+    }
+}
+
+/// Where a new connection goes.
+pub(super) struct Endpoint<'a> {
+    pub host: &'a str,
+    pub host_index: usize,
+    pub addr: Ipv4Addr,
+    pub port: u16,
+    pub service: Service,
+    /// A token unique to this connection (the POP3 APOP timestamp uses it).
+    pub token: String,
+}
+
 impl Connection {
-    pub(super) fn open(
-        id: ConnId,
-        client: &str,
-        host: &str,
-        addr: Ipv4Addr,
-        port: u16,
-        service: Service,
-        now: Instant,
-    ) -> Self {
+    pub(super) fn open(id: ConnId, client: &str, to: Endpoint<'_>, now: Instant) -> Self {
+        let server = match to.service {
+            Service::Echo => ServerSession::Echo(Echo::new()),
+            Service::Daytime => ServerSession::Daytime(Daytime::greet(now)),
+            Service::Pop3 => ServerSession::Pop3(Box::new(pop3::Server::greet(
+                pop3::server::Config {
+                    host: to.host.to_string(),
+                    timestamp: format!("<{}.{}@{}>", to.token, now.unix_seconds(), to.host),
+                },
+                now,
+            ))),
+        };
         let mut conn = Connection {
             id,
             client: client.to_string(),
-            host: host.to_string(),
-            addr,
-            port,
-            service,
+            host: to.host.to_string(),
+            host_index: to.host_index,
+            addr: to.addr,
+            port: to.port,
+            service: to.service,
             opened_at: now,
-            server: ServerSession::open(service, now),
+            server,
             to_client: VecDeque::new(),
             server_closed: false,
         };
@@ -104,20 +161,44 @@ impl Connection {
 
     /// Client bytes into the server; whatever the server answers is queued for the client.
     /// Bytes sent after the server closed are dropped, as a peer's reset would.
-    pub(super) fn client_sends(&mut self, bytes: &[u8]) {
+    pub(super) fn client_sends(&mut self, bytes: &[u8], store: &mut Store, now: Instant) {
         if self.server_closed {
             return;
         }
-        self.server.feed(bytes);
+        self.server.feed(bytes, store, now);
         self.pump();
+    }
+
+    /// The client went away: the server learns it (a POP3 session commits nothing).
+    pub(super) fn client_closes(&mut self, store: &mut Store) {
+        if !self.server_closed {
+            self.server.handle_close(store);
+            self.server_closed = true;
+        }
+    }
+
+    /// When the server's next timer fires.
+    pub(super) fn deadline(&self) -> Option<Instant> {
+        if self.server_closed {
+            None
+        } else {
+            self.server.poll_timeout()
+        }
+    }
+
+    pub(super) fn handle_timeout(&mut self, store: &mut Store, now: Instant) {
+        if !self.server_closed {
+            self.server.handle_timeout(store, now);
+            self.pump();
+        }
     }
 
     /// Moves every server output into the client's queue (the driver's rule: drain after input).
     fn pump(&mut self) {
-        while let Some(output) = self.server.poll_output() {
-            match output {
-                builtin::Output::Send(bytes) => self.to_client.push_back(Delivery::Data(bytes)),
-                builtin::Output::Close => {
+        while let Some(action) = self.server.poll_action() {
+            match action {
+                Action::Send(bytes) => self.to_client.push_back(Delivery::Data(bytes)),
+                Action::Close => {
                     self.server_closed = true;
                     self.to_client.push_back(Delivery::Closed);
                     return;
@@ -128,6 +209,10 @@ impl Connection {
 
     pub(super) fn next_delivery(&mut self) -> Option<Delivery> {
         self.to_client.pop_front()
+    }
+
+    pub(super) fn host_index(&self) -> usize {
+        self.host_index
     }
 
     /// The connection's number.

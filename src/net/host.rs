@@ -13,6 +13,8 @@ pub enum Service {
     Echo,
     /// RFC 867 Daytime.
     Daytime,
+    /// RFC 1939 POP3.
+    Pop3,
 }
 
 impl Service {
@@ -21,6 +23,7 @@ impl Service {
         match self {
             Service::Echo => "echo",
             Service::Daytime => "daytime",
+            Service::Pop3 => "pop3",
         }
     }
 }

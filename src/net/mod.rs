@@ -9,6 +9,7 @@
 //! Invariants: this module knows nothing of terminals, browsers or sockets; time only moves
 //! forward, and only when a driver says so ([`World::advance_to`]).
 
+mod agent;
 mod builtin;
 mod connection;
 mod dns;
@@ -20,7 +21,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::net::Ipv4Addr;
 
+pub use agent::{Agent, Agents, Exchange, LocalMessage, Pop3Run};
 pub use builtin::{Daytime, Echo};
+use connection::Endpoint;
 pub use connection::{ConnId, Connection, Delivery};
 pub use dns::{Dns, Mx, normalize};
 pub use host::{Host, Service};
@@ -58,10 +61,12 @@ impl fmt::Display for NetError {
 
 impl std::error::Error for NetError {}
 
-/// The well-known ports every host of the lab listens on.
+/// RFC 862's port: every host of the lab runs echo.
 pub const ECHO_PORT: u16 = 7;
-/// RFC 867's port.
+/// RFC 867's port: every host of the lab runs daytime.
 pub const DAYTIME_PORT: u16 = 13;
+/// RFC 1939's port: every mail host runs POP3.
+pub const POP3_PORT: u16 = 110;
 
 /// The whole virtual internet, its clock and its source of identifiers.
 #[derive(Debug)]
@@ -72,6 +77,7 @@ pub struct World {
     hosts: Vec<Host>,
     connections: BTreeMap<ConnId, Connection>,
     next_conn: u64,
+    agents: Agents,
 }
 
 impl World {
@@ -84,6 +90,7 @@ impl World {
             hosts: Vec::new(),
             connections: BTreeMap::new(),
             next_conn: 1,
+            agents: Agents::default(),
         }
     }
 
@@ -105,12 +112,13 @@ impl World {
                 return Err(ScenarioError::DuplicateHost(name));
             }
             let store = scenario::build_store(spec, world.ids.uid_validity())?;
-            world.add_host(
-                Host::new(&name, spec.address)
-                    .listen(ECHO_PORT, Service::Echo)
-                    .listen(DAYTIME_PORT, Service::Daytime)
-                    .with_mail(&spec.domains, store),
-            );
+            let mut host = Host::new(&name, spec.address)
+                .listen(ECHO_PORT, Service::Echo)
+                .listen(DAYTIME_PORT, Service::Daytime);
+            if !spec.domains.is_empty() {
+                host = host.listen(POP3_PORT, Service::Pop3);
+            }
+            world.add_host(host.with_mail(&spec.domains, store));
         }
         for mx in &scenario.mx {
             if world.dns.resolve(&mx.host).is_none() {
@@ -146,9 +154,25 @@ impl World {
         self.now
     }
 
-    /// Moves the clock to `now`; an instant in the past is ignored (time never runs backwards).
+    /// Moves the clock to `now` (an instant in the past is ignored: time never runs backwards)
+    /// and fires every server timer that is due, such as POP3's autologout.
     pub fn advance_to(&mut self, now: Instant) {
         self.now = self.now.max(now);
+        let now = self.now;
+        for conn in self.connections.values_mut() {
+            let due = conn.deadline().is_some_and(|d| d <= now);
+            if let Some(host) = self.hosts.get_mut(conn.host_index()).filter(|_| due) {
+                conn.handle_timeout(host.store_mut(), now);
+            }
+        }
+    }
+
+    /// The earliest server timer of any open connection.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.connections
+            .values()
+            .filter_map(Connection::deadline)
+            .min()
     }
 
     /// The name service.
@@ -208,11 +232,12 @@ impl World {
             .dns
             .resolve(host)
             .ok_or_else(|| NetError::UnknownHost(host.to_string()))?;
-        let target = self
+        let host_index = self
             .hosts
             .iter()
-            .find(|h| h.addr() == addr)
+            .position(|h| h.addr() == addr)
             .ok_or(NetError::NoRoute(addr))?;
+        let target = self.hosts.get(host_index).ok_or(NetError::NoRoute(addr))?;
         if !target.is_up() {
             return Err(NetError::HostDown(target.name().to_string()));
         }
@@ -223,7 +248,15 @@ impl World {
         let id = ConnId(self.next_conn);
         self.next_conn += 1;
         let name = target.name().to_string();
-        let conn = Connection::open(id, client, &name, addr, port, service, self.now);
+        let endpoint = Endpoint {
+            host: &name,
+            host_index,
+            addr,
+            port,
+            service,
+            token: self.ids.token(),
+        };
+        let conn = Connection::open(id, client, endpoint, self.now);
         self.connections.insert(id, conn);
         Ok(id)
     }
@@ -234,7 +267,11 @@ impl World {
             .connections
             .get_mut(&id)
             .ok_or(NetError::NotConnected(id))?;
-        conn.client_sends(bytes);
+        let host = self
+            .hosts
+            .get_mut(conn.host_index())
+            .ok_or(NetError::NotConnected(id))?;
+        conn.client_sends(bytes, host.store_mut(), self.now);
         Ok(())
     }
 
@@ -248,9 +285,15 @@ impl World {
         delivery
     }
 
-    /// The client closes connection `id`; whatever the server had not yet delivered is dropped.
+    /// The client closes connection `id`; whatever the server had not yet delivered is dropped,
+    /// and the server learns the client is gone (a POP3 session then commits nothing).
     pub fn close(&mut self, id: ConnId) {
-        self.connections.remove(&id);
+        let Some(mut conn) = self.connections.remove(&id) else {
+            return;
+        };
+        if let Some(host) = self.hosts.get_mut(conn.host_index()) {
+            conn.client_closes(host.store_mut());
+        }
     }
 
     /// An open connection.

@@ -42,6 +42,18 @@ pub const COMMANDS: &[CommandSpec] = &[
                   lines. Lines are sent with CRLF (as 'nc -C' does). Ctrl-] closes it.",
     },
     CommandSpec {
+        name: "pop3",
+        usage: "pop3 fetch|local USER [--client NAME] [--keep|--delete]",
+        summary: "a user agent fetching mail with POP3, every line shown",
+        details: "'pop3 fetch bob --client laptop --delete' runs Bob's laptop in \
+                  download-and-delete mode: it retrieves every message, then deletes them on the \
+                  server. '--keep' (the default) retrieves only messages this client has not seen \
+                  (by UIDL) and leaves them on the server. '--login auto|user|apop|plain' picks \
+                  the login (auto: APOP when the greeting offers it); '--password P' tries \
+                  another password. 'pop3 local bob --client laptop' lists what that client has \
+                  downloaded. USER can be bob or bob@hamburger.edu.",
+    },
+    CommandSpec {
         name: "host",
         usage: "host up|down HOST",
         summary: "switch a machine on or off",

@@ -8,8 +8,12 @@ pub enum LineKind {
     Input,
     /// A line the user typed into a protocol session (the client's side, `C:`).
     Client,
-    /// A line a server sent (`S:`).
+    /// A line a server sent in the user's own session (`S:`), shown as the server wrote it.
     Server,
+    /// A line a user agent's client machine sent, in a recorded dialogue (`C: …`).
+    Sent,
+    /// A line a server answered a user agent, in a recorded dialogue (`S: …`).
+    Received,
     /// The lab speaking: help, tables, connection notices.
     Info,
     /// The lab reporting a mistake.
@@ -23,6 +27,8 @@ impl LineKind {
             LineKind::Input => "input",
             LineKind::Client => "client",
             LineKind::Server => "server",
+            LineKind::Sent => "sent",
+            LineKind::Received => "received",
             LineKind::Info => "info",
             LineKind::Error => "error",
         }
@@ -73,12 +79,27 @@ impl Line {
         }
     }
 
-    /// The line as plain text, the way a terminal shows it: prompt, space, text.
+    /// A line of a recorded dialogue: `from_client` (`C:`) or the server's (`S:`).
+    pub(super) fn dialogue(from_client: bool, bytes: &[u8]) -> Self {
+        Line {
+            kind: if from_client {
+                LineKind::Sent
+            } else {
+                LineKind::Received
+            },
+            prompt: String::new(),
+            text: visible(&String::from_utf8_lossy(bytes)),
+        }
+    }
+
+    /// The line as plain text, the way a terminal shows it: prompt, space, text; a recorded
+    /// dialogue line with its `C:` or `S:`.
     pub fn plain(&self) -> String {
-        if self.prompt.is_empty() {
-            self.text.clone()
-        } else {
-            format!("{} {}", self.prompt, self.text)
+        match self.kind {
+            LineKind::Sent => format!("C: {}", self.text),
+            LineKind::Received => format!("S: {}", self.text),
+            _ if self.prompt.is_empty() => self.text.clone(),
+            _ => format!("{} {}", self.prompt, self.text),
         }
     }
 }

@@ -13,6 +13,7 @@ mod commands;
 mod complete;
 mod inspect;
 mod line;
+mod pop3;
 mod recall;
 mod words;
 
@@ -396,6 +397,7 @@ impl Lab {
             "folders" => inspect::folders(&self.world, &args),
             "mailbox" => inspect::mailbox(&self.world, &args),
             "show" => inspect::show(&self.world, &args),
+            "pop3" => pop3::run(&mut self.world, &args),
             "date" => no_args("date", &args).map(|()| vec![Line::info(self.world.now().rfc5322())]),
             "history" => no_args("history", &args).map(|()| {
                 let t = self.terminal(id);

@@ -17,12 +17,16 @@ const QUICK_START: &[(&str, &str)] = &[
     ("help", "what the lab can do"),
     ("hosts", "the machines you can reach"),
     (
-        "telnet mail.hamburger.edu 7",
-        "an echo server: type, and it answers",
+        "telnet mail.hamburger.edu 110",
+        "speak POP3 by hand: user bob, pass hungry, list",
     ),
     (
-        "telnet mail.crepes.fr 13",
-        "a daytime server: it answers and hangs up",
+        "mailbox bob@hamburger.edu",
+        "Bob's INBOX, as the server holds it",
+    ),
+    (
+        "pop3 fetch bob --client laptop --keep",
+        "Bob's laptop downloads his mail",
     ),
 ];
 

@@ -199,6 +199,8 @@ fn log_view(props: &LogProps) -> Html {
                     LineKind::Input => ("$", "command: "),
                     LineKind::Client => ("C:", "client: "),
                     LineKind::Server => ("S:", "server: "),
+                    LineKind::Sent => ("C:", "client sent: "),
+                    LineKind::Received => ("S:", "server answered: "),
                     LineKind::Info => ("", ""),
                     LineKind::Error => ("!", "error: "),
                 };

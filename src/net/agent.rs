@@ -1,0 +1,140 @@
+//! User agents: the client machines of the lab's users, driven over the virtual network, and
+//! what they keep locally (a POP3 client's downloads and the UIDLs it has seen).
+//!
+//! The network is synchronous, so running a client is a loop: move the server's bytes to the
+//! client machine, the client's bytes to the server, until the client says it is done. Every
+//! exchange is recorded, so the terminal and the UI can show the dialogue line by line.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Delivery, NetError, World};
+use crate::pop3::client::{Client, ClientError, Config, Output, Report};
+
+/// One chunk of a recorded dialogue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exchange {
+    /// Sent by the client (`C:`), or else by the server (`S:`).
+    pub from_client: bool,
+    pub bytes: Vec<u8>,
+}
+
+/// A message a user agent downloaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalMessage {
+    pub uidl: String,
+    pub raw: Vec<u8>,
+}
+
+/// What one user agent (say, Bob's laptop) keeps on its own disk.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Agent {
+    /// POP3 UIDLs already downloaded (download-and-keep does not fetch them again).
+    pub seen: BTreeSet<String>,
+    /// The local mailbox, oldest first.
+    pub local: Vec<LocalMessage>,
+}
+
+/// The user agents of a world, by name (`bob@laptop`).
+#[derive(Clone, Debug, Default)]
+pub struct Agents {
+    agents: BTreeMap<String, Agent>,
+}
+
+impl Agents {
+    /// The agent called `name`, if it has run.
+    pub fn get(&self, name: &str) -> Option<&Agent> {
+        self.agents.get(name)
+    }
+
+    /// Every agent, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Agent)> {
+        self.agents.iter().map(|(n, a)| (n.as_str(), a))
+    }
+
+    fn entry(&mut self, name: &str) -> &mut Agent {
+        self.agents.entry(name.to_string()).or_default()
+    }
+}
+
+/// What a POP3 fetch did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pop3Run {
+    pub transcript: Vec<Exchange>,
+    pub result: Result<Report, ClientError>,
+}
+
+/// The most steps a client may take: far more than any real session needs, so a machine that
+/// stops making progress cannot hang the lab.
+const MAX_STEPS: usize = 100_000;
+
+impl World {
+    /// The user agents and their local mailboxes.
+    pub fn agents(&self) -> &Agents {
+        &self.agents
+    }
+
+    /// Runs a POP3 fetch for user agent `agent` against `host:port`; downloaded messages go to
+    /// the agent's local mailbox, and with download-and-keep it remembers their UIDLs.
+    pub fn fetch_pop3(
+        &mut self,
+        agent: &str,
+        host: &str,
+        port: u16,
+        mut config: Config,
+    ) -> Result<Pop3Run, NetError> {
+        config.seen = self
+            .agents
+            .get(agent)
+            .map(|a| a.seen.clone())
+            .unwrap_or_default();
+        let conn = self.connect(agent, host, port)?;
+        let mut client = Client::new(config);
+        let mut transcript = Vec::new();
+        let mut result = Err(ClientError::Closed);
+        'session: for _ in 0..MAX_STEPS {
+            let mut progressed = false;
+            while let Some(delivery) = self.poll_delivery(conn) {
+                progressed = true;
+                match delivery {
+                    Delivery::Data(bytes) => {
+                        client.feed(&bytes);
+                        transcript.push(Exchange {
+                            from_client: false,
+                            bytes,
+                        });
+                    }
+                    Delivery::Closed => client.handle_close(),
+                }
+            }
+            while let Some(output) = client.poll_output() {
+                progressed = true;
+                match output {
+                    Output::Send(bytes) => {
+                        let sent = self.send(conn, &bytes);
+                        transcript.push(Exchange {
+                            from_client: true,
+                            bytes,
+                        });
+                        if sent.is_err() {
+                            client.handle_close();
+                        }
+                    }
+                    Output::Downloaded { uidl, raw } => {
+                        let local = self.agents.entry(agent);
+                        local.seen.insert(uidl.clone());
+                        local.local.push(LocalMessage { uidl, raw });
+                    }
+                    Output::Done(done) => {
+                        result = done;
+                        break 'session;
+                    }
+                }
+            }
+            if !progressed {
+                client.handle_close();
+            }
+        }
+        self.close(conn);
+        Ok(Pop3Run { transcript, result })
+    }
+}

@@ -1,0 +1,229 @@
+//! Line framing shared by the text protocols: CRLF-terminated lines with a length limit, and the
+//! dot-stuffing of multi-line data (RFC 5321 §4.5.2, RFC 1939 §3).
+//!
+//! Invariants: memory is bounded — a line longer than the limit is discarded as it arrives and
+//! reported once as [`Framed::TooLong`]; feeding the same bytes split at any boundaries gives
+//! the same lines. Whether a bare LF ends a line is the protocol's decision: every line says
+//! whether it ended in CRLF.
+
+use std::collections::VecDeque;
+
+/// One framed input line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Framed {
+    /// A complete line, without its line end.
+    Line {
+        bytes: Vec<u8>,
+        /// Whether it ended in CRLF (`false`: a bare LF).
+        crlf: bool,
+    },
+    /// A line longer than the limit; its octets were dropped.
+    TooLong,
+}
+
+/// Splits a byte stream into lines of at most `max` octets (line end included).
+#[derive(Clone, Debug)]
+pub struct LineReader {
+    max: usize,
+    partial: Vec<u8>,
+    /// Dropping the rest of an over-long line.
+    discarding: bool,
+    ready: VecDeque<Framed>,
+}
+
+impl LineReader {
+    /// A reader for lines of at most `max` octets, CRLF included.
+    pub fn new(max: usize) -> Self {
+        LineReader {
+            max: max.max(2),
+            partial: Vec::new(),
+            discarding: false,
+            ready: VecDeque::new(),
+        }
+    }
+
+    /// Takes more bytes from the peer.
+    pub fn push(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            match bytes.iter().position(|&b| b == b'\n') {
+                Some(lf) => {
+                    let (head, rest) = bytes.split_at(lf + 1);
+                    bytes = rest;
+                    if self.discarding {
+                        self.discarding = false;
+                        continue;
+                    }
+                    if self.partial.len() + head.len() > self.max {
+                        self.partial.clear();
+                        self.ready.push_back(Framed::TooLong);
+                        continue;
+                    }
+                    self.partial.extend_from_slice(head);
+                    let mut line = std::mem::take(&mut self.partial);
+                    line.pop(); // LF
+                    let crlf = line.last() == Some(&b'\r');
+                    if crlf {
+                        line.pop();
+                    }
+                    self.ready.push_back(Framed::Line { bytes: line, crlf });
+                }
+                None => {
+                    if !self.discarding {
+                        if self.partial.len() + bytes.len() > self.max {
+                            self.partial.clear();
+                            self.discarding = true;
+                            self.ready.push_back(Framed::TooLong);
+                        } else {
+                            self.partial.extend_from_slice(bytes);
+                        }
+                    }
+                    bytes = &[];
+                }
+            }
+        }
+    }
+
+    /// The next complete line, if one has arrived.
+    pub fn next_line(&mut self) -> Option<Framed> {
+        self.ready.pop_front()
+    }
+
+    /// Octets received after the last line end (an incomplete line).
+    pub fn pending(&self) -> &[u8] {
+        &self.partial
+    }
+
+    /// Changes the limit (e.g. from command lines to text lines).
+    pub fn set_max(&mut self, max: usize) {
+        self.max = max.max(2);
+    }
+}
+
+/// Appends `data` as dot-stuffed multi-line data followed by the terminating `.` line: every
+/// line that starts with `.` gets one more (RFC 5321 §4.5.2, RFC 1939 §3), a missing final CRLF
+/// is added, and a bare LF is sent as CRLF.
+pub fn write_dot_stuffed(out: &mut Vec<u8>, data: &[u8]) {
+    out.reserve(data.len() + data.len() / 64 + 5);
+    let mut at_line_start = true;
+    let mut previous = 0u8;
+    for &b in data {
+        if at_line_start && b == b'.' {
+            out.push(b'.');
+        }
+        if b == b'\n' && previous != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+        at_line_start = b == b'\n';
+        previous = b;
+    }
+    if !at_line_start {
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b".\r\n");
+}
+
+/// One line of dot-stuffed data as received: `None` for the terminating `.` line, else the line
+/// with one leading `.` removed if it had one (RFC 5321 §4.5.2).
+pub fn unstuff(line: &[u8]) -> Option<&[u8]> {
+    match line {
+        b"." => None,
+        [b'.', rest @ ..] => Some(rest),
+        _ => Some(line),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(reader: &mut LineReader) -> Vec<Framed> {
+        std::iter::from_fn(|| reader.next_line()).collect()
+    }
+
+    fn line(text: &str, crlf: bool) -> Framed {
+        Framed::Line {
+            bytes: text.as_bytes().to_vec(),
+            crlf,
+        }
+    }
+
+    #[test]
+    fn lines_end_at_crlf_or_bare_lf_and_say_which() {
+        let mut r = LineReader::new(100);
+        r.push(b"USER bob\r\nPASS hungry\nSTAT");
+        assert_eq!(
+            lines(&mut r),
+            [line("USER bob", true), line("PASS hungry", false)]
+        );
+        assert_eq!(r.pending(), b"STAT");
+        r.push(b"\r\n");
+        assert_eq!(lines(&mut r), [line("STAT", true)]);
+    }
+
+    #[test]
+    fn any_split_gives_the_same_lines() {
+        let input = b"one\r\ntwo two\r\n\r\nthree\n.\r\n";
+        let mut whole = LineReader::new(100);
+        whole.push(input);
+        let expected = lines(&mut whole);
+        for size in 1..input.len() {
+            let mut r = LineReader::new(100);
+            for chunk in input.chunks(size) {
+                r.push(chunk);
+            }
+            assert_eq!(lines(&mut r), expected, "chunks of {size}");
+        }
+    }
+
+    #[test]
+    fn an_overlong_line_is_reported_once_and_memory_stays_bounded() {
+        let mut r = LineReader::new(10);
+        r.push(b"ok\r\n");
+        for _ in 0..1000 {
+            r.push(&[b'x'; 100]);
+            assert!(r.pending().len() <= 10);
+        }
+        r.push(b"\r\nnext\r\n");
+        assert_eq!(
+            lines(&mut r),
+            [line("ok", true), Framed::TooLong, line("next", true)]
+        );
+        // Exactly at the limit (CRLF included) is fine; one more is not.
+        r.push(b"12345678\r\n123456789\r\n");
+        assert_eq!(lines(&mut r), [line("12345678", true), Framed::TooLong]);
+    }
+
+    #[test]
+    fn dot_stuffing_doubles_leading_dots_and_terminates() {
+        let mut out = Vec::new();
+        write_dot_stuffed(&mut out, b"Hi\r\n.hidden\r\n..two\r\nno end");
+        assert_eq!(out, b"Hi\r\n..hidden\r\n...two\r\nno end\r\n.\r\n");
+        let mut empty = Vec::new();
+        write_dot_stuffed(&mut empty, b"");
+        assert_eq!(empty, b".\r\n");
+        let mut bare = Vec::new();
+        write_dot_stuffed(&mut bare, b"a\n.b\n");
+        assert_eq!(bare, b"a\r\n..b\r\n.\r\n");
+    }
+
+    #[test]
+    fn unstuffing_reverses_stuffing_line_by_line() {
+        let original = b"From: a\r\n\r\n.\r\n..\r\n.x\r\nend\r\n";
+        let mut wire = Vec::new();
+        write_dot_stuffed(&mut wire, original);
+        let mut r = LineReader::new(1000);
+        r.push(&wire);
+        let mut back = Vec::new();
+        while let Some(Framed::Line { bytes, .. }) = r.next_line() {
+            match unstuff(&bytes) {
+                Some(l) => {
+                    back.extend_from_slice(l);
+                    back.extend_from_slice(b"\r\n");
+                }
+                None => break,
+            }
+        }
+        assert_eq!(back, original);
+    }
+}
