@@ -23,6 +23,10 @@ pub fn app() -> Html {
                 web_sys::console::error_2(&"Mail Lab: window.mailLab not installed".into(), &e);
             }
             ready.set(true);
+            // The world's clock follows real time: once a second, due timers fire.
+            let heartbeat = lab.clone();
+            let interval = gloo::timers::callback::Interval::new(1_000, move || heartbeat.tick());
+            move || drop(interval)
         });
     }
 

@@ -54,6 +54,24 @@ impl LabHandle {
         result
     }
 
+    /// The clock's heartbeat: moves the world to now, fires due server timers (POP3's
+    /// autologout, say) and prints what servers sent meanwhile; re-renders only if something was
+    /// printed.
+    pub fn tick(&self) {
+        let printed = {
+            let mut lab = self.lab.borrow_mut();
+            lab.world_mut().advance_to(browser_now());
+            lab.poll()
+        };
+        if printed {
+            self.generation.set(self.generation.get().wrapping_add(1));
+            let on_change = self.on_change.borrow().clone();
+            if let Some(cb) = on_change {
+                cb.emit(());
+            }
+        }
+    }
+
     /// Replaces the lab with a fresh one (the clock keeps running forward).
     pub fn replace_with_fresh(&self) {
         self.update(|lab| {
