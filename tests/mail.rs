@@ -259,7 +259,7 @@ Content-Language: fr\r\n\r\n"
 }
 
 #[test]
-fn literals_are_used_for_eight_bit_and_line_breaks() {
+fn literals_are_used_for_eight_bit_text() {
     let raw = "Subject: Crêpes\r\n\r\nx".as_bytes();
     let env = envelope(raw);
     assert!(env.starts_with("(NIL {7}\r\nCrêpes NIL"), "{env}");

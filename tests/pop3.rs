@@ -14,7 +14,7 @@ use maillab::wire::{Framed, LineReader, unstuff};
 const HOST: &str = "mail.hamburger.edu";
 
 fn world() -> World {
-    World::textbook(TEXTBOOK_EPOCH)
+    World::textbook(TEXTBOOK_EPOCH).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Sends `lines` and returns everything the server answered, as text.

@@ -109,7 +109,7 @@ fn the_same_scenario_gives_the_same_world_and_a_new_seed_another() {
     assert_ne!(validity(&a), validity(&c));
     // A clock given by the driver replaces the scenario's start; stored dates stay as written.
     let later = Instant::from_unix_millis(TEXTBOOK_EPOCH.unix_millis() + 86_400_000);
-    let world = World::textbook(later);
+    let world = World::textbook(later).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(world.now(), later);
     let first = bob(&world)
         .message("bob", "INBOX", Uid::MIN)

@@ -10,8 +10,16 @@ use crate::mail::envelope::Envelope;
 use crate::mail::mime::{Disposition, Param};
 
 /// `string` (RFC 3501 §4.3): a quoted string when the octets allow it (7-bit, no CR, LF or
-/// NUL), else a synchronizing literal `{n}\r\n…`.
+/// NUL), else a synchronizing literal `{n}\r\n…`. NUL may not appear even in a literal
+/// (`CHAR8` excludes it, RFC 3501 §9), so a NUL in header text is dropped.
 pub fn write_string(out: &mut Vec<u8>, s: &[u8]) {
+    let without_nul: Vec<u8>;
+    let s = if s.contains(&0) {
+        without_nul = s.iter().copied().filter(|&b| b != 0).collect();
+        &without_nul
+    } else {
+        s
+    };
     let quotable = s.len() <= 1024
         && s.iter()
             .all(|&b| b != 0 && b != b'\r' && b != b'\n' && b < 0x80);
@@ -234,5 +242,40 @@ fn write_disposition(out: &mut Vec<u8>, d: Option<&Disposition>) {
             write_params(out, &d.params);
             out.push(b')');
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn string(s: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_string(&mut out, s);
+        out
+    }
+
+    #[test]
+    fn quoted_when_possible_literal_otherwise() {
+        assert_eq!(string(b"Saying Hello"), b"\"Saying Hello\"");
+        assert_eq!(string(br#"a "b" \c"#), br#""a \"b\" \\c""#);
+        assert_eq!(string(b""), b"\"\"");
+        // RFC 3501 §4.3: CR, LF and 8-bit octets cannot be quoted.
+        assert_eq!(string(b"a\rb"), b"{3}\r\na\rb");
+        assert_eq!(string(b"a\nb"), b"{3}\r\na\nb");
+        assert_eq!(string("é".as_bytes()), b"{2}\r\n\xc3\xa9");
+        let long = vec![b'x'; 2000];
+        assert!(string(&long).starts_with(b"{2000}\r\n"));
+        // NUL is not even allowed in a literal (CHAR8): it is dropped.
+        assert_eq!(string(b"a\0b"), b"\"ab\"");
+    }
+
+    #[test]
+    fn nstring_is_nil_or_a_string() {
+        let mut out = Vec::new();
+        write_nstring(&mut out, None);
+        out.push(b' ');
+        write_nstring(&mut out, Some(b"NIL"));
+        assert_eq!(out, b"NIL \"NIL\"", "the string NIL is not NIL");
     }
 }

@@ -79,6 +79,22 @@ pub fn parse_mailbox_list(value: &[u8]) -> Vec<Mailbox> {
 /// header line). `local_part` and `domain` are written as they are (canonical when they come
 /// from the parser); an empty domain gives the local part alone.
 pub fn format_mailbox(m: &Mailbox) -> String {
+    format_with_phrase(m, |name| {
+        if name.split(' ').all(is_atom) {
+            name.to_string()
+        } else {
+            quote(name)
+        }
+    })
+}
+
+/// Like [`format_mailbox`], with a non-ASCII display name written as RFC 2047 encoded-words
+/// (§5(3)), so the field is 7-bit: what a composer or a 7-bit conversion writes.
+pub fn format_mailbox_encoded(m: &Mailbox) -> String {
+    format_with_phrase(m, super::encoded_word::encode_phrase)
+}
+
+fn format_with_phrase(m: &Mailbox, phrase: impl Fn(&str) -> String) -> String {
     let mut addr = m.local_part.clone();
     if !m.domain.is_empty() {
         addr.push('@');
@@ -88,12 +104,8 @@ pub fn format_mailbox(m: &Mailbox) -> String {
         return addr;
     }
     let mut out = String::new();
-    if let Some(name) = &m.name {
-        if name.split(' ').all(is_atom) {
-            out.push_str(name);
-        } else {
-            out.push_str(&quote(name));
-        }
+    if let Some(name) = m.name.as_deref().filter(|n| !n.is_empty()) {
+        out.push_str(&phrase(name));
         out.push(' ');
     }
     out.push('<');

@@ -6,7 +6,7 @@
 //! Writing the IMAP syntax is the IMAP module's job; this is the fact, computed from the parse.
 
 use super::envelope::Envelope;
-use super::mime::{ContentType, Disposition, Param, Part, PartKind};
+use super::mime::{Disposition, Param, Part, PartKind};
 
 /// One node of a BODYSTRUCTURE.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,8 +45,7 @@ pub enum StructureKind {
         /// `body-fld-md5`: the Content-MD5.
         md5: Option<Vec<u8>>,
     },
-    /// `body-type-mpart`: the parts, in order (at least one: an empty multipart shows one
-    /// empty text/plain part, since the grammar needs `1*body`).
+    /// `body-type-mpart`: the parts, in order (at least one: the grammar needs `1*body`).
     Multipart(Vec<BodyStructure>),
 }
 
@@ -70,10 +69,10 @@ impl BodyStructure {
             v.into_iter().filter(|b| !b.is_ascii_whitespace()).collect()
         });
         let kind = match &part.kind {
-            PartKind::Multipart(children) if !children.is_empty() => StructureKind::Multipart(
+            // The parser gives every multipart at least one part (`1*body`).
+            PartKind::Multipart(children) => StructureKind::Multipart(
                 children.iter().map(|c| BodyStructure::of(raw, c)).collect(),
             ),
-            PartKind::Multipart(_) => StructureKind::Multipart(vec![empty_text()]),
             PartKind::Single | PartKind::Message(_) => {
                 let message = match &part.kind {
                     PartKind::Message(inner) => Some(Box::new((
@@ -103,26 +102,5 @@ impl BodyStructure {
             language,
             location,
         }
-    }
-}
-
-fn empty_text() -> BodyStructure {
-    let ct = ContentType::text_plain();
-    BodyStructure {
-        media_type: ct.media_type,
-        subtype: ct.subtype,
-        params: ct.params,
-        kind: StructureKind::Single {
-            id: None,
-            description: None,
-            encoding: "7BIT".into(),
-            octets: 0,
-            lines: Some(0),
-            message: None,
-            md5: None,
-        },
-        disposition: None,
-        language: Vec::new(),
-        location: None,
     }
 }

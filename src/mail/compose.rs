@@ -13,6 +13,7 @@ use super::date::{self, DateTime};
 use super::encoded_word;
 use super::encoding;
 use super::header;
+use super::mime;
 
 /// What a user agent sends.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -45,11 +46,11 @@ impl Draft {
         let mut out = Vec::new();
         header::write_field(&mut out, "Date", &date::format_rfc5322(date));
         if let Some(from) = &self.from {
-            header::write_field(&mut out, "From", &format_mailbox_7bit(from));
+            header::write_field(&mut out, "From", &address::format_mailbox_encoded(from));
         }
         for (name, list) in [("To", &self.to), ("Cc", &self.cc)] {
             if !list.is_empty() {
-                let value: Vec<String> = list.iter().map(format_mailbox_7bit).collect();
+                let value: Vec<String> = list.iter().map(address::format_mailbox_encoded).collect();
                 header::write_field(&mut out, name, &value.join(", "));
             }
         }
@@ -119,7 +120,6 @@ fn text_part(subtype: &str, text: &str) -> Vec<u8> {
 }
 
 fn attachment_part(a: &Attachment) -> Vec<u8> {
-    let name = filename_param(&a.filename);
     let content_type = if a.content_type.contains('/') {
         a.content_type.clone()
     } else {
@@ -129,31 +129,16 @@ fn attachment_part(a: &Attachment) -> Vec<u8> {
         &[
             (
                 "Content-Type",
-                format!("{content_type}; {}", name.replace("filename", "name")),
+                format!("{content_type}; {}", mime::write_param("name", &a.filename)),
             ),
-            ("Content-Disposition", format!("attachment; {name}")),
+            (
+                "Content-Disposition",
+                format!("attachment; {}", mime::write_param("filename", &a.filename)),
+            ),
             ("Content-Transfer-Encoding", "base64".to_string()),
         ],
         &encoding::base64_encode_lines(&a.data),
     )
-}
-
-/// `filename="…"`, or RFC 2231 §4 `filename*=utf-8''…` when the name is not printable ASCII.
-fn filename_param(name: &str) -> String {
-    if name.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        let escaped = name.replace('\\', "\\\\").replace('"', "\\\"");
-        format!("filename=\"{escaped}\"")
-    } else {
-        let mut encoded = String::new();
-        for b in name.bytes() {
-            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-                encoded.push(char::from(b));
-            } else {
-                encoded.push_str(&format!("%{b:02X}"));
-            }
-        }
-        format!("filename*=utf-8''{encoded}")
-    }
 }
 
 fn multipart(subtype: &str, boundary: &str, parts: &[Vec<u8>]) -> Vec<u8> {
@@ -195,24 +180,6 @@ fn crlf_lines(text: &str) -> String {
         out.push_str(line.strip_suffix('\r').unwrap_or(line));
     }
     out
-}
-
-fn format_mailbox_7bit(m: &Mailbox) -> String {
-    match m.name.as_deref().filter(|n| !n.is_empty()) {
-        Some(name) => {
-            let bare = Mailbox {
-                name: None,
-                ..m.clone()
-            };
-            let spec = address::format_mailbox(&bare);
-            format!(
-                "{} <{}>",
-                encoded_word::encode_phrase(name),
-                spec.trim_matches(['<', '>'])
-            )
-        }
-        None => address::format_mailbox(m),
-    }
 }
 
 #[cfg(test)]
@@ -299,6 +266,41 @@ mod tests {
             Some("utf-8''menu-cr%C3%AApes.pdf")
         );
         assert_eq!(file.filename(&raw).as_deref(), Some("menu-crêpes.pdf"));
+        assert_eq!(
+            crate::mail::mime::decoded_param(&file.content_type.params, "name").as_deref(),
+            Some("menu-crêpes.pdf")
+        );
         assert_eq!(raw, d.build(when(), "<2.lab@crepes.fr>"), "deterministic");
+    }
+
+    #[test]
+    fn long_and_tricky_file_names_survive_and_keep_lines_short() {
+        for filename in [
+            "my_filename.txt".to_string(),
+            "quote\" and back\\slash.txt".to_string(),
+            "数据报告".repeat(40) + ".pdf",
+            "a".repeat(200),
+        ] {
+            let mut d = draft();
+            d.attachments.push(Attachment {
+                filename: filename.clone(),
+                content_type: "application/pdf".into(),
+                data: vec![1, 2, 3],
+            });
+            let raw = d.build(when(), "<3.lab@crepes.fr>");
+            assert!(is_7bit_clean(&raw), "{filename}");
+            assert!(
+                raw.split(|&b| b == b'\n').all(|l| l.len() <= 80),
+                "{filename}: a line is too long"
+            );
+            let msg = Message::parse(&raw);
+            let file = &msg.root().children()[1];
+            assert_eq!(file.filename(&raw).as_deref(), Some(filename.as_str()));
+            assert_eq!(
+                crate::mail::mime::decoded_param(&file.content_type.params, "name").as_deref(),
+                Some(filename.as_str()),
+                "the Content-Type name is the same name"
+            );
+        }
     }
 }

@@ -15,7 +15,7 @@ pub fn parse_msg_ids(value: &[u8]) -> Vec<String> {
             b'(' => i = skip_comment(value, i),
             b'"' => i = skip_quoted(value, i),
             b'<' => {
-                let mut id = String::from("<");
+                let mut id = vec![b'<'];
                 let mut j = i + 1;
                 let mut closed = false;
                 while let Some(&c) = value.get(j) {
@@ -31,13 +31,14 @@ pub fn parse_msg_ids(value: &[u8]) -> Vec<String> {
                         }
                         b'<' => break,
                         c if c.is_ascii_whitespace() => {}
-                        c => id.push(char::from(c)),
+                        c => id.push(c),
                     }
                     j += 1;
                 }
                 if closed && id.len() > 1 {
-                    id.push('>');
-                    ids.push(id);
+                    id.push(b'>');
+                    // RFC 6532: identifiers may be UTF-8.
+                    ids.push(String::from_utf8_lossy(&id).into_owned());
                 }
                 i = j;
             }
@@ -115,6 +116,11 @@ mod tests {
             ["<testabcd.1234@silly.test>"]
         );
         assert_eq!(ids("<no-at-sign>"), ["<no-at-sign>"]);
+        assert_eq!(
+            ids("<café@crêpes.example>"),
+            ["<café@crêpes.example>"],
+            "RFC 6532 UTF-8"
+        );
     }
 
     #[test]

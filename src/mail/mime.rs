@@ -170,6 +170,48 @@ pub fn decoded_param(params: &[Param], name: &str) -> Option<String> {
     param(params, name).map(super::encoded_word::decode_unstructured)
 }
 
+/// The longest piece of an RFC 2231 value on one line, so folded header lines stay short.
+const PARAM_SEGMENT: usize = 60;
+
+/// Writes a parameter: `name="value"` for a short printable-ASCII value; otherwise RFC 2231 (§3, §4) extended and
+/// continued segments — `name*0*=utf-8''…; name*1*=…` — each short enough for a folded line.
+pub fn write_param(name: &str, value: &str) -> String {
+    let plain = value.bytes().all(|b| (0x20..0x7f).contains(&b)) && value.len() <= PARAM_SEGMENT;
+    if plain {
+        let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+        return format!("{name}=\"{escaped}\"");
+    }
+    // Percent-encode by character, so that no segment splits a UTF-8 sequence.
+    let mut segments: Vec<String> = vec!["utf-8''".to_string()];
+    for c in value.chars() {
+        let mut utf8 = [0u8; 4];
+        let encoded: String = c
+            .encode_utf8(&mut utf8)
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        match segments.last_mut() {
+            Some(last) if last.len() + encoded.len() <= PARAM_SEGMENT => last.push_str(&encoded),
+            _ => segments.push(encoded),
+        }
+    }
+    if let [only] = segments.as_slice() {
+        return format!("{name}*={only}");
+    }
+    segments
+        .iter()
+        .enumerate()
+        .map(|(i, segment)| format!("{name}*{i}*={segment}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// `charset'language'percent-encoded` (RFC 2231 §4) to text.
 fn decode_extended(value: &str, with_charset: bool) -> String {
     let mut pieces = value.splitn(3, '\'');
@@ -236,7 +278,28 @@ impl Part {
         Part::parse_at(raw, range, default, 0)
     }
 
+    /// A part with no header of its own over `body` (text/plain by default, RFC 2045 §5.2).
+    fn headerless(body: Range<usize>) -> Part {
+        Part {
+            fields: body.start..body.start,
+            header: body.start..body.start,
+            body,
+            content_type: ContentType::text_plain(),
+            encoding: TransferEncoding::SevenBit,
+            kind: PartKind::Single,
+        }
+    }
+
     fn parse_at(raw: &[u8], range: Range<usize>, default: ContentType, depth: usize) -> Part {
+        if depth > MAX_DEPTH {
+            // Beyond the limit: this part's own header is read, nothing below it.
+            let split = header::split(raw, range);
+            let mut flat = Part::headerless(split.body.clone());
+            flat.fields = split.fields;
+            flat.header = split.header;
+            flat.content_type = default;
+            return flat;
+        }
         let split = header::split(raw, range);
         let mut content_type = None;
         let mut encoding = TransferEncoding::SevenBit;
@@ -250,14 +313,15 @@ impl Part {
         // A present but invalid Content-Type also means the default (RFC 2045 §5.2).
         let content_type = content_type.flatten().unwrap_or(default);
         let body = split.body.clone();
-        let opaque = depth >= MAX_DEPTH;
-        let kind = if opaque {
-            PartKind::Single
-        } else if content_type.is("multipart", "*") {
+        // Below MAX_DEPTH the structure is parsed; at the limit it stays opaque, except that an
+        // encapsulated message keeps its own (flat) top part, because IMAP's body-type-msg
+        // always carries an envelope and a body (RFC 3501 §9).
+        let descend = depth < MAX_DEPTH;
+        let kind = if content_type.is("multipart", "*") && descend {
             let digest = content_type.is("multipart", "digest");
             match content_type.param("boundary").filter(|b| !b.is_empty()) {
-                Some(boundary) => PartKind::Multipart(
-                    body_parts(raw, body.clone(), boundary.as_bytes())
+                Some(boundary) => {
+                    let mut parts: Vec<Part> = body_parts(raw, body.clone(), boundary.as_bytes())
                         .into_iter()
                         .map(|r| {
                             let default = if digest {
@@ -267,18 +331,22 @@ impl Part {
                             };
                             Part::parse_at(raw, r, default, depth + 1)
                         })
-                        .collect(),
-                ),
+                        .collect();
+                    if parts.is_empty() {
+                        // No delimiter matched: rather than hide the content, the whole body is
+                        // its one part (IMAP's grammar needs at least one, and BODY[1] must
+                        // return what BODYSTRUCTURE announces).
+                        parts.push(Part::headerless(body.clone()));
+                    }
+                    PartKind::Multipart(parts)
+                }
                 None => PartKind::Single,
             }
-        } else if (content_type.is("message", "rfc822") || content_type.is("message", "global"))
-            && matches!(
-                encoding,
-                TransferEncoding::SevenBit | TransferEncoding::EightBit | TransferEncoding::Binary
-            )
-        {
-            // RFC 2046 §5.2.1: no encoding other than 7bit, 8bit or binary is permitted.
-            let inner = Part::parse_at(raw, body.clone(), ContentType::text_plain(), depth + 1);
+        } else if content_type.is("message", "rfc822") || content_type.is("message", "global") {
+            // RFC 2046 §5.2.1 permits only 7bit, 8bit or binary here; other labels are read the
+            // same way, leniently.
+            let inner_depth = if descend { depth + 1 } else { MAX_DEPTH + 1 };
+            let inner = Part::parse_at(raw, body.clone(), ContentType::text_plain(), inner_depth);
             PartKind::Message(Box::new(inner))
         } else {
             PartKind::Single
@@ -467,6 +535,21 @@ impl<'a> Tokens<'a> {
         (!token.is_empty()).then(|| String::from_utf8_lossy(token).into_owned())
     }
 
+    /// An unquoted parameter value, read leniently up to `;`, white space or a comment: real
+    /// mail has unquoted values with tspecials in them (`boundary=----=_NextPart_000_0001`).
+    fn loose_value(&mut self) -> Option<String> {
+        self.skip_cfws();
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if b == b';' || b == b'(' || b.is_ascii_whitespace() || b.is_ascii_control() {
+                break;
+            }
+            self.pos += 1;
+        }
+        let value = self.bytes.get(start..self.pos).unwrap_or_default();
+        (!value.is_empty()).then(|| String::from_utf8_lossy(value).into_owned())
+    }
+
     /// A quoted string without its quotes, quoted-pairs resolved.
     fn quoted(&mut self) -> Option<String> {
         self.skip_cfws();
@@ -522,7 +605,7 @@ impl<'a> Tokens<'a> {
             if !self.special(b'=') {
                 continue;
             }
-            if let Some(value) = self.quoted().or_else(|| self.token()) {
+            if let Some(value) = self.quoted().or_else(|| self.loose_value()) {
                 params.push(Param { name, value });
             }
         }
@@ -698,7 +781,7 @@ Subject: inside\r\n\r\nhello\r\n\
     }
 
     #[test]
-    fn deep_nesting_stops_at_the_limit() {
+    fn deep_nesting_stops_at_the_limit_with_a_flat_last_message() {
         let mut msg = Vec::new();
         for _ in 0..(MAX_DEPTH + 10) {
             msg.extend_from_slice(b"Content-Type: message/rfc822\r\n\r\n");
@@ -710,6 +793,44 @@ Subject: inside\r\n\r\nhello\r\n\
             part = *inner;
             depth += 1;
         }
-        assert_eq!(depth, MAX_DEPTH);
+        assert_eq!(
+            depth,
+            MAX_DEPTH + 1,
+            "the last encapsulated message still has a top part"
+        );
+        assert_eq!(part.kind, PartKind::Single);
+        assert!(part.body.end == msg.len(), "the opaque rest is its body");
+    }
+
+    #[test]
+    fn unquoted_boundaries_with_tspecials_are_read_as_real_mail_writes_them() {
+        let msg = b"Content-Type: multipart/alternative; boundary=----=_NextPart_000_0001\r\n\r\n\
+------=_NextPart_000_0001\r\nContent-Type: text/plain\r\n\r\nhello\r\n------=_NextPart_000_0001--\r\n";
+        let root = Part::parse(msg, 0..msg.len(), ContentType::text_plain());
+        assert_eq!(
+            root.content_type.param("boundary"),
+            Some("----=_NextPart_000_0001")
+        );
+        assert_eq!(root.children().len(), 1);
+        assert_eq!(root.children()[0].body_bytes(msg), b"hello");
+    }
+
+    #[test]
+    fn a_multipart_whose_boundary_never_occurs_exposes_its_body_as_part_one() {
+        let msg = b"Content-Type: multipart/mixed; boundary=nowhere\r\n\r\njust text\r\n";
+        let root = Part::parse(msg, 0..msg.len(), ContentType::text_plain());
+        assert_eq!(root.children().len(), 1);
+        assert_eq!(root.children()[0].body_bytes(msg), b"just text\r\n");
+        assert!(root.children()[0].content_type.is("text", "plain"));
+    }
+
+    #[test]
+    fn an_encoded_message_part_is_still_an_encapsulated_message() {
+        let msg = b"Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\nU3ViamVjdDogeA==\r\n";
+        let root = Part::parse(msg, 0..msg.len(), ContentType::text_plain());
+        assert!(
+            matches!(root.kind, PartKind::Message(_)),
+            "IMAP's body-type-msg needs it"
+        );
     }
 }

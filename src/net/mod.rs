@@ -101,7 +101,41 @@ impl World {
         now: Option<Instant>,
     ) -> Result<World, ScenarioError> {
         let start = scenario.start()?;
-        let mut world = World::new(now.unwrap_or(start), scenario.seed);
+        World::build(
+            scenario,
+            now.unwrap_or(start),
+            IdSource::new(scenario.seed),
+            1,
+        )
+    }
+
+    /// Puts this world back to the start of `scenario`, keeping the clock and the identifier
+    /// source running: mailboxes get UIDVALIDITY values above every one this world has handed
+    /// out, so a client that cached UIDs from before the restart cannot mistake new messages
+    /// for old ones (RFC 3501 §2.3.1.1). Connections are closed and the user agents' local
+    /// mailboxes emptied.
+    pub fn restart(&mut self, scenario: &Scenario) -> Result<(), ScenarioError> {
+        let floor = self
+            .hosts
+            .iter()
+            .map(|h| h.store().next_uid_validity())
+            .max()
+            .unwrap_or(1);
+        for id in self.connections.keys().copied().collect::<Vec<_>>() {
+            self.close(id);
+        }
+        *self = World::build(scenario, self.now, self.ids.clone(), floor)?;
+        Ok(())
+    }
+
+    fn build(
+        scenario: &Scenario,
+        now: Instant,
+        ids: IdSource,
+        validity_floor: u32,
+    ) -> Result<World, ScenarioError> {
+        let mut world = World::new(now, 0);
+        world.ids = ids;
         for spec in &scenario.hosts {
             let name = normalize(&spec.name);
             if world
@@ -111,7 +145,8 @@ impl World {
             {
                 return Err(ScenarioError::DuplicateHost(name));
             }
-            let store = scenario::build_store(spec, world.ids.uid_validity())?;
+            let first_validity = world.ids.uid_validity().max(validity_floor);
+            let store = scenario::build_store(spec, first_validity)?;
             let mut host = Host::new(&name, spec.address)
                 .listen(ECHO_PORT, Service::Echo)
                 .listen(DAYTIME_PORT, Service::Daytime);
@@ -134,12 +169,8 @@ impl World {
 
     /// The textbook world (`scenarios/textbook.json`) with its clock at `now`:
     /// `mail.crepes.fr` (192.0.2.10) with alice, `mail.hamburger.edu` (192.0.2.20) with bob.
-    pub fn textbook(now: Instant) -> Self {
-        // The built-in scenario is checked by the tests; should it ever fail to load, the lab
-        // still starts, with an empty world, rather than stopping the page.
-        Scenario::parse(scenario::TEXTBOOK)
-            .and_then(|s| World::from_scenario(&s, Some(now)))
-            .unwrap_or_else(|_| World::new(now, 0))
+    pub fn textbook(now: Instant) -> Result<World, ScenarioError> {
+        World::from_scenario(&Scenario::parse(scenario::TEXTBOOK)?, Some(now))
     }
 
     /// Adds a host and its A record.
@@ -317,8 +348,8 @@ mod tests {
     }
 
     #[test]
-    fn echo_round_trip_over_a_connection() -> Result<(), NetError> {
-        let mut world = World::textbook(TEXTBOOK_EPOCH);
+    fn echo_round_trip_over_a_connection() -> Result<(), Box<dyn std::error::Error>> {
+        let mut world = World::textbook(TEXTBOOK_EPOCH)?;
         let id = world.connect("test", "mail.hamburger.edu", 7)?;
         assert!(drain(&mut world, id).is_empty(), "echo does not greet");
         world.send(id, b"hello\r\n")?;
@@ -332,8 +363,9 @@ mod tests {
     }
 
     #[test]
-    fn daytime_answers_with_the_world_clock_and_hangs_up() -> Result<(), NetError> {
-        let mut world = World::textbook(TEXTBOOK_EPOCH);
+    fn daytime_answers_with_the_world_clock_and_hangs_up() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let mut world = World::textbook(TEXTBOOK_EPOCH)?;
         world.advance_to(TEXTBOOK_EPOCH.saturating_add(std::time::Duration::from_secs(61)));
         let id = world.connect("test", "192.0.2.10", 13)?;
         assert_eq!(
@@ -351,8 +383,8 @@ mod tests {
     }
 
     #[test]
-    fn connect_errors_name_the_problem() -> Result<(), NetError> {
-        let mut world = World::textbook(TEXTBOOK_EPOCH);
+    fn connect_errors_name_the_problem() -> Result<(), Box<dyn std::error::Error>> {
+        let mut world = World::textbook(TEXTBOOK_EPOCH)?;
         assert_eq!(
             world.connect("t", "foo", 25).map(|_| ()),
             Err(NetError::UnknownHost("foo".into()))
@@ -384,12 +416,38 @@ mod tests {
     }
 
     #[test]
-    fn connection_ids_are_never_reused() -> Result<(), NetError> {
-        let mut world = World::textbook(TEXTBOOK_EPOCH);
+    fn connection_ids_are_never_reused() -> Result<(), Box<dyn std::error::Error>> {
+        let mut world = World::textbook(TEXTBOOK_EPOCH)?;
         let a = world.connect("t", "mail.crepes.fr", 7)?;
         world.close(a);
         let b = world.connect("t", "mail.crepes.fr", 7)?;
         assert_ne!(a, b);
+        Ok(())
+    }
+
+    #[test]
+    fn a_restart_keeps_the_clock_and_never_reuses_a_uidvalidity()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let scenario = Scenario::parse(scenario::TEXTBOOK)?;
+        let mut world = World::from_scenario(&scenario, None)?;
+        let validity = |w: &World| {
+            w.host("mail.hamburger.edu")
+                .and_then(|h| h.store().status("bob", "INBOX").ok())
+                .map(|s| s.uid_validity.get())
+        };
+        let before = validity(&world).ok_or("no INBOX")?;
+        let conn = world.connect("t", "mail.hamburger.edu", POP3_PORT)?;
+        world.advance_to(TEXTBOOK_EPOCH.saturating_add(std::time::Duration::from_secs(30)));
+        world.restart(&scenario)?;
+        assert!(
+            validity(&world).ok_or("no INBOX")? > before,
+            "RFC 3501 §2.3.1.1"
+        );
+        assert_eq!(
+            world.now(),
+            TEXTBOOK_EPOCH.saturating_add(std::time::Duration::from_secs(30))
+        );
+        assert!(world.connection(conn).is_none(), "connections are closed");
         Ok(())
     }
 }

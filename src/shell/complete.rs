@@ -85,7 +85,7 @@ mod tests {
     use crate::time::TEXTBOOK_EPOCH;
 
     fn world() -> World {
-        World::textbook(TEXTBOOK_EPOCH)
+        World::textbook(TEXTBOOK_EPOCH).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]

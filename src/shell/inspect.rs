@@ -160,7 +160,7 @@ pub fn mailbox(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
     let messages = store
         .messages(&user, folder)
         .map_err(|e| format!("mailbox: {e}"))?;
-    let recent: Vec<Uid> = store
+    let recent: std::collections::BTreeSet<Uid> = store
         .mailbox(&user, folder)
         .map(|m| m.recent().collect())
         .unwrap_or_default();

@@ -24,7 +24,7 @@ pub use complete::Completion;
 pub use line::{Line, LineKind, visible};
 pub use recall::Recall;
 
-use crate::net::{ConnId, Delivery, World};
+use crate::net::{ConnId, Delivery, Scenario, World, scenario::TEXTBOOK};
 use crate::time::Instant;
 
 /// The prompt at which lab commands are typed.
@@ -128,21 +128,37 @@ impl Terminal {
     }
 }
 
-/// The laboratory: the world and the terminals that look into it.
+/// The laboratory: the world, the scenario it started from, and the terminals that look into it.
 #[derive(Debug)]
 pub struct Lab {
     world: World,
+    scenario: Option<Scenario>,
     terminals: Vec<Terminal>,
 }
 
 impl Lab {
-    /// The textbook world at `now`, with one terminal showing the welcome text.
+    /// The textbook world at `now`, with one terminal showing the welcome text. Should the
+    /// built-in scenario fail to load, the lab still starts (with an empty world) and says why.
     pub fn new(now: Instant) -> Self {
+        let loaded = Scenario::parse(TEXTBOOK)
+            .and_then(|scenario| Ok((World::from_scenario(&scenario, Some(now))?, scenario)));
+        let (world, scenario, problem) = match loaded {
+            Ok((world, scenario)) => (world, Some(scenario), None),
+            Err(e) => (World::new(now, 0), None, Some(e)),
+        };
         let mut lab = Lab {
-            world: World::textbook(now),
+            world,
+            scenario,
             terminals: Vec::new(),
         };
-        lab.open_terminal();
+        let term = lab.open_terminal();
+        if let Some(problem) = problem {
+            let mut ignored = Vec::new();
+            let line = Line::error(format!(
+                "The built-in scenario could not be loaded: {problem}"
+            ));
+            lab.terminal_mut(term).print(&mut ignored, line);
+        }
         lab
     }
 
@@ -303,11 +319,13 @@ impl Lab {
     }
 
     /// Puts the world back to its starting state (keeping the clock) and closes every session.
-    pub fn reset_world(&mut self) {
-        let now = self.world.now();
-        self.world = World::textbook(now);
+    pub fn reset_world(&mut self) -> Result<(), String> {
         for t in &mut self.terminals {
             t.session = None;
+        }
+        match &self.scenario {
+            Some(scenario) => self.world.restart(scenario).map_err(|e| e.to_string()),
+            None => Err("there is no scenario to go back to".into()),
         }
     }
 
@@ -412,11 +430,11 @@ impl Lab {
                 self.clear(id);
                 Vec::new()
             }),
-            "reset" => no_args("reset", &args).map(|()| {
-                self.reset_world();
-                vec![Line::info(
+            "reset" => no_args("reset", &args).and_then(|()| {
+                self.reset_world().map_err(|e| format!("reset: {e}"))?;
+                Ok(vec![Line::info(
                     "The world is back to its starting state; every connection is closed.",
-                )]
+                )])
             }),
             other => Err(format!(
                 "lab: unknown command '{}'; type 'help' for the list",

@@ -138,16 +138,28 @@ impl Account {
         self.mailboxes.iter().map(info).collect()
     }
 
-    /// RFC 3501 §6.3.3 CREATE, making missing superiors too (its SHOULD).
+    /// RFC 3501 §6.3.3 CREATE, making missing superiors too (its SHOULD). A \Noselect name
+    /// (left by DELETE of a mailbox with inferiors) becomes a mailbox again, with a new
+    /// UIDVALIDITY: it is not an existing mailbox, only a name.
     pub(super) fn create(
         &mut self,
         name: &MailboxName,
         validities: &mut UidValidities,
     ) -> Result<Vec<Event>, StoreError> {
-        if self.mailboxes.contains_key(name) {
-            return Err(StoreError::MailboxExists(name.clone()));
+        match self.mailboxes.get(name) {
+            Some(Entry::Mailbox(_)) => Err(StoreError::MailboxExists(name.clone())),
+            Some(Entry::Noselect) => {
+                let validity = validities
+                    .take(1)?
+                    .into_iter()
+                    .next()
+                    .ok_or(StoreError::UidValiditiesExhausted)?;
+                self.mailboxes
+                    .insert(name.clone(), Entry::Mailbox(Mailbox::new(validity, None)));
+                Ok(vec![(name.clone(), ChangeKind::MailboxCreated)])
+            }
+            None => self.create_missing(name.superiors().chain([name.clone()]), validities),
         }
-        self.create_missing(name.superiors().chain([name.clone()]), validities)
     }
 
     /// RFC 3501 §6.3.4 DELETE. Subscriptions are left alone (RFC 3501 §6.3.6: a server must
@@ -169,9 +181,10 @@ impl Account {
         Ok(vec![(name.clone(), ChangeKind::MailboxDeleted)])
     }
 
-    /// RFC 3501 §6.3.5 RENAME. The mailbox keeps its UIDVALIDITY, UIDs and recent floor;
-    /// inferiors are renamed with it, missing superiors of `to` are created, and subscriptions
-    /// follow the renamed names.
+    /// RFC 3501 §6.3.5 RENAME. The mailbox keeps its messages, UIDs and recent floor, but gets a
+    /// new UIDVALIDITY, as do its inferiors: RFC 3501 §2.3.1.1 wants a name's UIDVALIDITY to grow
+    /// whenever its UIDs may stand for other messages, and the new name may have held others
+    /// before. Missing superiors of `to` are created, and subscriptions follow the renamed names.
     pub(super) fn rename(
         &mut self,
         from: &MailboxName,
@@ -198,8 +211,12 @@ impl Account {
             .collect::<Result<Vec<_>, _>>()
             .map_err(StoreError::InvalidMailboxName)?;
         let mut events = self.create_missing(to.superiors(), validities)?;
+        let mut fresh = validities.take(renames.len())?.into_iter();
         for (old, new) in renames {
-            if let Some(entry) = self.mailboxes.remove(&old) {
+            if let Some(mut entry) = self.mailboxes.remove(&old) {
+                if let (Entry::Mailbox(mailbox), Some(validity)) = (&mut entry, fresh.next()) {
+                    mailbox.uid_validity = validity;
+                }
                 self.mailboxes.insert(new.clone(), entry);
             }
             if self.subscriptions.remove(&old) {
@@ -413,6 +430,38 @@ mod tests {
     }
 
     #[test]
+    fn a_name_never_goes_back_to_a_lower_uidvalidity() {
+        // The review's sequence: create c, create a, rename a→b, rename c→a. RFC 3501 §2.3.1.1:
+        // the UIDVALIDITY of "a" must grow, since UID 1 of "a" is now another message.
+        let mut store = store();
+        store.create_mailbox(ME, "alice", "c").unwrap();
+        deliver(&mut store, "c", "in c");
+        store.create_mailbox(ME, "alice", "a").unwrap();
+        deliver(&mut store, "a", "in a");
+        let a_before = validity(&store, "a");
+        store.rename_mailbox(ME, "alice", "a", "b").unwrap();
+        store.rename_mailbox(ME, "alice", "c", "a").unwrap();
+        assert!(validity(&store, "a") > a_before);
+        assert!(validity(&store, "b") > a_before);
+    }
+
+    #[test]
+    fn create_turns_a_noselect_name_back_into_a_mailbox() {
+        let mut store = store();
+        store.create_mailbox(ME, "alice", "foo/bar").unwrap();
+        let old = validity(&store, "foo");
+        store.delete_mailbox(ME, "alice", "foo").unwrap();
+        assert!(names(&store).contains(&"foo \\Noselect \\HasChildren".to_owned()));
+        assert_eq!(
+            store.create_mailbox(ME, "alice", "foo/bar"),
+            Err(StoreError::MailboxExists(name("foo/bar")))
+        );
+        store.create_mailbox(ME, "alice", "foo").unwrap();
+        assert!(store.messages("alice", "foo").is_ok(), "selectable again");
+        assert!(validity(&store, "foo") > old);
+    }
+
+    #[test]
     fn rename_moves_inferiors_keeps_uids_and_makes_superiors() {
         let mut store = store();
         store.create_mailbox(ME, "alice", "foo/bar").unwrap();
@@ -422,7 +471,10 @@ mod tests {
         store
             .rename_mailbox(ME, "alice", "foo", "zap/zowie")
             .unwrap();
-        assert_eq!(validity(&store, "zap/zowie/bar"), before);
+        assert!(
+            validity(&store, "zap/zowie/bar") > before,
+            "a renamed mailbox gets a new UIDVALIDITY"
+        );
         assert_eq!(uids_in(&store, "zap/zowie/bar"), [1]);
         assert!(store.mailbox("alice", "zap").is_ok());
         assert_eq!(

@@ -68,7 +68,10 @@ impl StoreError {
     /// then one the client may create (RFC 3501 §6.3.11 TRYCREATE).
     pub(super) fn for_destination(self) -> StoreError {
         match self {
-            StoreError::NoSuchMailbox(name) => StoreError::TryCreate(name),
+            // A \Noselect name is not a mailbox either; CREATE makes it one.
+            StoreError::NoSuchMailbox(name) | StoreError::NotSelectable(name) => {
+                StoreError::TryCreate(name)
+            }
             other => other,
         }
     }

@@ -413,7 +413,8 @@ mod tests {
         let a = MailboxName::parse("a").unwrap();
         assert_eq!(
             put(&mut store, "a", b"x"),
-            Err(StoreError::NotSelectable(a))
+            Err(StoreError::TryCreate(a)),
+            "a \\Noselect name: CREATE it first (RFC 3501 §6.3.11 TRYCREATE)"
         );
         store.set_max_message_size(4);
         assert_eq!(store.max_message_size(), 4);

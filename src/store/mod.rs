@@ -146,6 +146,11 @@ impl Store {
         Ok(())
     }
 
+    /// The UIDVALIDITY the next created mailbox will get: every value below it has been used.
+    pub fn next_uid_validity(&self) -> u32 {
+        self.state.next_uid_validity.0.get()
+    }
+
     /// The addresses (aliases) of account `user`, as configured.
     pub fn addresses(&self, user: &str) -> Result<&[String], StoreError> {
         Ok(&self.state.account(user)?.addresses)
