@@ -1,5 +1,15 @@
-//! SMTP (RFC 5321 and its extensions): command and reply types shared by the server and client
-//! machines.
+//! SMTP (RFC 5321 and its extensions): one command type and one reply type shared by the server
+//! and client machines.
 //!
-//! Not built yet: it arrives with the SMTP issue (#4). It will depend only on
-//! [`crate::store`], [`crate::mail`] and [`crate::time`], never on `net` or `shell`.
+//! - [`command`]: `Command::parse` (the server reads) and `Command::write` (the client sends);
+//! - [`reply`]: `Reply::write` (the server sends) and `ReplyReader` (the client reads).
+//!
+//! The server and client machines and the relay queue arrive with the rest of the SMTP issue
+//! (#4). This module depends only on `store`, `mail`, `wire` and `time`, never on `net` or
+//! `shell`.
+
+pub mod command;
+pub mod reply;
+
+pub use command::{Address, Command};
+pub use reply::{Reply, ReplyReader, Status};
