@@ -9,6 +9,7 @@
 //! |----------|------------|
 //! | [`time`] | the world's clock: instants and RFC 5322 dates; nothing reads a real clock |
 //! | [`wire`] | line framing and dot-stuffing shared by the text protocols |
+//! | [`sasl`] | the SASL mechanisms the protocols' AUTH commands share (PLAIN, CRAM-MD5) |
 //! | [`mail`] | RFC 5322 / MIME messages |
 //! | [`store`] | a host's mail store: accounts, mailboxes, messages |
 //! | [`smtp`], [`pop3`], [`imap`] | one module per protocol: commands, replies, server and client machines |
@@ -24,6 +25,7 @@ pub mod imap;
 pub mod mail;
 pub mod net;
 pub mod pop3;
+pub mod sasl;
 pub mod shell;
 pub mod smtp;
 pub mod store;

@@ -1,12 +1,11 @@
 //! Line framing shared by the text protocols: CRLF-terminated lines with a length limit, and the
 //! dot-stuffing of multi-line data (RFC 5321 §4.5.2, RFC 1939 §3).
 //!
-//! Invariants: memory is bounded — a line longer than the limit is discarded as it arrives and
-//! reported once as [`Framed::TooLong`]; feeding the same bytes split at any boundaries gives
-//! the same lines. Whether a bare LF ends a line is the protocol's decision: every line says
+//! Invariants: memory is bounded — when the caller drains lines after every push (as every
+//! protocol machine does), a line longer than the limit is discarded as it arrives and reported
+//! once as [`Framed::TooLong`]; feeding the same bytes split at any boundaries gives the same
+//! lines. Whether a bare LF ends a line is the protocol's decision: every line says
 //! whether it ended in CRLF.
-
-use std::collections::VecDeque;
 
 /// One framed input line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,14 +20,16 @@ pub enum Framed {
     TooLong,
 }
 
-/// Splits a byte stream into lines of at most `max` octets (line end included).
+/// Splits a byte stream into lines of at most `max` octets (line end included), or hands out
+/// raw octets when the protocol says a counted block follows (a literal, a BDAT chunk).
 #[derive(Clone, Debug)]
 pub struct LineReader {
     max: usize,
-    partial: Vec<u8>,
+    /// Received and not yet taken; `start` is where the unread part begins.
+    buf: Vec<u8>,
+    start: usize,
     /// Dropping the rest of an over-long line.
     discarding: bool,
-    ready: VecDeque<Framed>,
 }
 
 impl LineReader {
@@ -36,61 +37,80 @@ impl LineReader {
     pub fn new(max: usize) -> Self {
         LineReader {
             max: max.max(2),
-            partial: Vec::new(),
+            buf: Vec::new(),
+            start: 0,
             discarding: false,
-            ready: VecDeque::new(),
         }
     }
 
     /// Takes more bytes from the peer.
-    pub fn push(&mut self, mut bytes: &[u8]) {
-        while !bytes.is_empty() {
-            match bytes.iter().position(|&b| b == b'\n') {
+    pub fn push(&mut self, bytes: &[u8]) {
+        if self.start > 0 && self.start * 2 >= self.buf.len() {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// The next complete line, if one has arrived. While no line end has arrived, at most
+    /// `max` octets are kept: an over-long line is reported once and its octets dropped.
+    pub fn next_line(&mut self) -> Option<Framed> {
+        loop {
+            let unread = self.buf.get(self.start..).unwrap_or_default();
+            match unread.iter().position(|&b| b == b'\n') {
                 Some(lf) => {
-                    let (head, rest) = bytes.split_at(lf + 1);
-                    bytes = rest;
+                    let line_start = self.start;
+                    self.start += lf + 1;
                     if self.discarding {
                         self.discarding = false;
                         continue;
                     }
-                    if self.partial.len() + head.len() > self.max {
-                        self.partial.clear();
-                        self.ready.push_back(Framed::TooLong);
-                        continue;
+                    if lf + 1 > self.max {
+                        return Some(Framed::TooLong);
                     }
-                    self.partial.extend_from_slice(head);
-                    let mut line = std::mem::take(&mut self.partial);
-                    line.pop(); // LF
-                    let crlf = line.last() == Some(&b'\r');
+                    let mut bytes = self
+                        .buf
+                        .get(line_start..line_start + lf)
+                        .unwrap_or_default()
+                        .to_vec();
+                    let crlf = bytes.last() == Some(&b'\r');
                     if crlf {
-                        line.pop();
+                        bytes.pop();
                     }
-                    self.ready.push_back(Framed::Line { bytes: line, crlf });
+                    return Some(Framed::Line { bytes, crlf });
                 }
                 None => {
-                    if !self.discarding {
-                        if self.partial.len() + bytes.len() > self.max {
-                            self.partial.clear();
-                            self.discarding = true;
-                            self.ready.push_back(Framed::TooLong);
-                        } else {
-                            self.partial.extend_from_slice(bytes);
-                        }
+                    if unread.len() > self.max {
+                        // Too long already: drop what came and what is still to come.
+                        self.start = self.buf.len();
+                        let first = !self.discarding;
+                        self.discarding = true;
+                        return first.then_some(Framed::TooLong);
                     }
-                    bytes = &[];
+                    if self.discarding {
+                        self.start = self.buf.len();
+                    }
+                    return None;
                 }
             }
         }
     }
 
-    /// The next complete line, if one has arrived.
-    pub fn next_line(&mut self) -> Option<Framed> {
-        self.ready.pop_front()
+    /// Up to `n` raw octets that have arrived (a counted block: no line framing applies).
+    pub fn take(&mut self, n: usize) -> Vec<u8> {
+        let unread = self.buf.get(self.start..).unwrap_or_default();
+        let n = n.min(unread.len());
+        let taken = unread.get(..n).unwrap_or_default().to_vec();
+        self.start += n;
+        taken
     }
 
     /// Octets received after the last line end (an incomplete line).
     pub fn pending(&self) -> &[u8] {
-        &self.partial
+        if self.discarding {
+            return &[];
+        }
+        self.buf.get(self.start..).unwrap_or_default()
     }
 
     /// Changes the limit (e.g. from command lines to text lines).
@@ -180,18 +200,34 @@ mod tests {
     fn an_overlong_line_is_reported_once_and_memory_stays_bounded() {
         let mut r = LineReader::new(10);
         r.push(b"ok\r\n");
+        let mut seen = lines(&mut r);
         for _ in 0..1000 {
             r.push(&[b'x'; 100]);
+            // A protocol drains lines after every push; then the buffer stays small.
+            seen.extend(lines(&mut r));
             assert!(r.pending().len() <= 10);
+            assert!(r.buf.len() - r.start <= 100);
         }
         r.push(b"\r\nnext\r\n");
+        seen.extend(lines(&mut r));
         assert_eq!(
-            lines(&mut r),
+            seen,
             [line("ok", true), Framed::TooLong, line("next", true)]
         );
         // Exactly at the limit (CRLF included) is fine; one more is not.
         r.push(b"12345678\r\n123456789\r\n");
         assert_eq!(lines(&mut r), [line("12345678", true), Framed::TooLong]);
+    }
+
+    #[test]
+    fn counted_blocks_are_taken_raw_between_lines() {
+        let mut r = LineReader::new(100);
+        r.push(b"BDAT 7 LAST\r\nab\ncd\r");
+        assert_eq!(r.next_line(), Some(line("BDAT 7 LAST", true)));
+        assert_eq!(r.take(7), b"ab\ncd\r", "only what has arrived");
+        r.push(b"\nQUIT\r\n");
+        assert_eq!(r.take(1), b"\n");
+        assert_eq!(lines(&mut r), [line("QUIT", true)]);
     }
 
     #[test]

@@ -14,8 +14,6 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::fmt;
 
-use base64::Engine as _;
-
 use super::command::{Command, MsgNumber};
 use super::response::Response;
 use super::server::apop_digest;
@@ -431,8 +429,7 @@ impl Client {
             )),
             (Login::Plain, _) => {
                 // RFC 4616: empty authzid, NUL, authcid, NUL, password.
-                let token = format!("\0{user}\0{}", self.config.password);
-                let initial = base64::engine::general_purpose::STANDARD.encode(token);
+                let initial = crate::sasl::Plain::encode(&user, &self.config.password);
                 self.send(Command::Auth {
                     mechanism: "PLAIN".into(),
                     initial: Some(initial),

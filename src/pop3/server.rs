@@ -15,11 +15,11 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use base64::Engine as _;
 use md5::{Digest, Md5};
 
 use super::command::{Command, MAX_COMMAND_LINE, MsgNumber, ParseError};
 use super::response::{RespCode, Response};
+use crate::sasl;
 use crate::store::{MaildropLock, Origin, Store, Uid};
 use crate::time::Instant;
 use crate::wire::{Framed, LineReader, write_dot_stuffed};
@@ -316,37 +316,24 @@ impl Server {
         }
     }
 
-    /// RFC 4616: `[authzid] NUL authcid NUL passwd`, base64; `=` is an empty response and `*`
-    /// cancels (RFC 5034 §4).
+    /// RFC 4616 PLAIN, base64; `=` is an empty response and `*` cancels (RFC 5034 §4).
     fn sasl_plain(&mut self, response: &[u8], store: &mut Store) {
         if response == b"*" {
             return self.reply(Response::err("authentication cancelled"));
         }
-        let decoded = if response == b"=" {
-            Some(Vec::new())
-        } else {
-            base64::engine::general_purpose::STANDARD
-                .decode(response)
-                .ok()
+        let plain = match sasl::Plain::decode(response) {
+            Ok(plain) => plain,
+            Err(sasl::SaslError::Base64) => {
+                return self.reply(Response::err("invalid base64 in the SASL response"));
+            }
+            Err(_) => {
+                return self.reply(Response::err(
+                    "malformed PLAIN response (authzid NUL authcid NUL password)",
+                ));
+            }
         };
-        let Some(decoded) = decoded else {
-            return self.reply(Response::err("invalid base64 in the SASL response"));
-        };
-        let fields: Vec<&[u8]> = decoded.split(|&b| b == 0).collect();
-        let [authzid, authcid, password] = fields.as_slice() else {
-            return self.reply(Response::err(
-                "malformed PLAIN response (authzid NUL authcid NUL password)",
-            ));
-        };
-        let (authzid, authcid, password) = (
-            String::from_utf8_lossy(authzid),
-            String::from_utf8_lossy(authcid),
-            String::from_utf8_lossy(password),
-        );
-        // RFC 4616 §2: acting for another identity is not allowed here.
-        let allowed = authzid.is_empty() || authzid.eq_ignore_ascii_case(&authcid);
-        if allowed && store.authenticate(&authcid, &password) {
-            self.log_in(&authcid, store);
+        if plain.acts_for_itself() && store.authenticate(&plain.authcid, &plain.password) {
+            self.log_in(&plain.authcid, store);
         } else {
             self.reply(Response::err_with(RespCode::Auth, "authentication failed"));
         }

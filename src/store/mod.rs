@@ -192,7 +192,8 @@ impl Store {
         found.map(|a| a.name.as_str())
     }
 
-    fn serves(&self, domain: &str) -> bool {
+    /// Whether this host receives mail for `domain` (compared without case).
+    pub fn serves(&self, domain: &str) -> bool {
         self.state
             .domains
             .iter()
