@@ -27,7 +27,8 @@ fn help_lists_every_command_and_explains_one() {
     let (mut lab, term) = lab();
     let all = texts(&run(&mut lab, term, "help")).join("\n");
     for command in [
-        "help", "hosts", "telnet", "nc", "host", "history", "clear", "reset", "date",
+        "help", "hosts", "telnet", "nc", "pop3", "mailq", "host", "users", "dig", "mx", "folders",
+        "mailbox", "show", "date", "history", "clear", "reset",
     ] {
         assert!(
             all.contains(&format!("  {command}")),
@@ -207,12 +208,12 @@ fn bad_arguments_get_clear_errors_and_the_shell_goes_on() {
 #[test]
 fn trying_is_printed_before_a_refusal_as_telnet_does() {
     let (mut lab, term) = lab();
-    let out = run(&mut lab, term, "telnet mail.crepes.fr 25");
+    let out = run(&mut lab, term, "telnet mail.crepes.fr 26");
     assert_eq!(
         texts(&out),
         [
             "Trying 192.0.2.10...",
-            "telnet: connection refused (mail.crepes.fr:25)"
+            "telnet: connection refused (mail.crepes.fr:26)"
         ]
     );
     assert_eq!(out[0].kind, LineKind::Info);

@@ -228,6 +228,11 @@ fn pop3_transcripts() {
 }
 
 #[test]
+fn smtp_transcripts() {
+    replay_all("smtp");
+}
+
+#[test]
 fn the_pattern_matcher_itself() {
     assert!(matches("+OK{*}", "+OK POP3 server ready <1.2@x>"));
     assert!(matches(

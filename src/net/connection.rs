@@ -11,6 +11,7 @@ use std::net::Ipv4Addr;
 use super::builtin::{self, Daytime, Echo};
 use super::host::Service;
 use crate::pop3;
+use crate::smtp::server::{self as smtp_server, RelayJob, Role};
 use crate::store::Store;
 use crate::time::Instant;
 
@@ -44,6 +45,7 @@ enum ServerSession {
     Echo(Echo),
     Daytime(Daytime),
     Pop3(Box<pop3::Server>),
+    Smtp(Box<smtp_server::Server>),
 }
 
 impl ServerSession {
@@ -52,10 +54,11 @@ impl ServerSession {
             ServerSession::Echo(s) => s.feed(bytes),
             ServerSession::Daytime(s) => s.feed(bytes),
             ServerSession::Pop3(s) => s.feed(bytes, store, now),
+            ServerSession::Smtp(s) => s.feed(bytes, store, now),
         }
     }
 
-    fn poll_action(&mut self) -> Option<Action> {
+    fn poll_action(&mut self, relays: &mut Vec<RelayJob>) -> Option<Action> {
         let builtin = |output| match output {
             builtin::Output::Send(bytes) => Action::Send(bytes),
             builtin::Output::Close => Action::Close,
@@ -70,25 +73,38 @@ impl ServerSession {
                     pop3::server::Output::Event(_) => continue,
                 }
             },
+            ServerSession::Smtp(s) => loop {
+                match s.poll_output()? {
+                    smtp_server::Output::Send(bytes) => break Some(Action::Send(bytes)),
+                    smtp_server::Output::Close => break Some(Action::Close),
+                    smtp_server::Output::Event(smtp_server::Event::Relay(job)) => relays.push(job),
+                    smtp_server::Output::Event(smtp_server::Event::Delivered { .. }) => continue,
+                }
+            },
         }
     }
 
     fn poll_timeout(&self) -> Option<Instant> {
         match self {
             ServerSession::Pop3(s) => s.poll_timeout(),
+            ServerSession::Smtp(s) => s.poll_timeout(),
             _ => None,
         }
     }
 
     fn handle_timeout(&mut self, store: &mut Store, now: Instant) {
-        if let ServerSession::Pop3(s) = self {
-            s.handle_timeout(store, now);
+        match self {
+            ServerSession::Pop3(s) => s.handle_timeout(store, now),
+            ServerSession::Smtp(s) => s.handle_timeout(now),
+            _ => {}
         }
     }
 
     fn handle_close(&mut self, store: &mut Store) {
-        if let ServerSession::Pop3(s) = self {
-            s.handle_close(store);
+        match self {
+            ServerSession::Pop3(s) => s.handle_close(store),
+            ServerSession::Smtp(s) => s.handle_close(),
+            _ => {}
         }
     }
 }
@@ -106,6 +122,8 @@ pub struct Connection {
     server: ServerSession,
     to_client: VecDeque<Delivery>,
     server_closed: bool,
+    /// Messages the server accepted for relaying, not yet taken into the world's queue.
+    relays: Vec<RelayJob>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -125,8 +143,10 @@ pub(super) struct Endpoint<'a> {
     pub addr: Ipv4Addr,
     pub port: u16,
     pub service: Service,
-    /// A token unique to this connection (the POP3 APOP timestamp uses it).
+    /// A token unique to this connection (APOP timestamps and SMTP queue ids use it).
     pub token: String,
+    /// The host's largest message (SMTP SIZE).
+    pub max_message_size: usize,
 }
 
 impl Connection {
@@ -141,6 +161,23 @@ impl Connection {
                 },
                 now,
             ))),
+            Service::SmtpMx | Service::Submission => {
+                let role = if to.service == Service::SmtpMx {
+                    Role::Mx
+                } else {
+                    Role::Submission
+                };
+                ServerSession::Smtp(Box::new(smtp_server::Server::greet(
+                    smtp_server::Config {
+                        host: to.host.to_string(),
+                        role,
+                        max_size: to.max_message_size,
+                        peer: client.to_string(),
+                        token: to.token.clone(),
+                    },
+                    now,
+                )))
+            }
         };
         let mut conn = Connection {
             id,
@@ -154,6 +191,7 @@ impl Connection {
             server,
             to_client: VecDeque::new(),
             server_closed: false,
+            relays: Vec::new(),
         };
         conn.pump();
         conn
@@ -195,7 +233,7 @@ impl Connection {
 
     /// Moves every server output into the client's queue (the driver's rule: drain after input).
     fn pump(&mut self) {
-        while let Some(action) = self.server.poll_action() {
+        while let Some(action) = self.server.poll_action(&mut self.relays) {
             match action {
                 Action::Send(bytes) => self.to_client.push_back(Delivery::Data(bytes)),
                 Action::Close => {
@@ -205,6 +243,11 @@ impl Connection {
                 }
             }
         }
+    }
+
+    /// The messages accepted for relaying since the last call.
+    pub(super) fn take_relays(&mut self) -> Vec<RelayJob> {
+        std::mem::take(&mut self.relays)
     }
 
     pub(super) fn next_delivery(&mut self) -> Option<Delivery> {

@@ -15,6 +15,10 @@ pub enum Service {
     Daytime,
     /// RFC 1939 POP3.
     Pop3,
+    /// RFC 5321 SMTP as a mail exchanger: mail for this host's domains, from anyone.
+    SmtpMx,
+    /// RFC 6409 message submission: authenticated users send mail anywhere.
+    Submission,
 }
 
 impl Service {
@@ -24,6 +28,8 @@ impl Service {
             Service::Echo => "echo",
             Service::Daytime => "daytime",
             Service::Pop3 => "pop3",
+            Service::SmtpMx => "smtp",
+            Service::Submission => "submission",
         }
     }
 }

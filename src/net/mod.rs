@@ -15,6 +15,7 @@ mod connection;
 mod dns;
 mod host;
 mod ids;
+mod queue;
 pub mod scenario;
 
 use std::collections::BTreeMap;
@@ -28,6 +29,7 @@ pub use connection::{ConnId, Connection, Delivery};
 pub use dns::{Dns, Mx, normalize};
 pub use host::{Host, Service};
 pub use ids::IdSource;
+pub use queue::Queued;
 pub use scenario::{Scenario, ScenarioError};
 
 use crate::time::Instant;
@@ -67,6 +69,10 @@ pub const ECHO_PORT: u16 = 7;
 pub const DAYTIME_PORT: u16 = 13;
 /// RFC 1939's port: every mail host runs POP3.
 pub const POP3_PORT: u16 = 110;
+/// RFC 5321's port: every mail host is the MX of its domains.
+pub const SMTP_PORT: u16 = 25;
+/// RFC 6409's port: every mail host takes submissions from its users.
+pub const SUBMISSION_PORT: u16 = 587;
 
 /// The whole virtual internet, its clock and its source of identifiers.
 #[derive(Debug)]
@@ -78,6 +84,7 @@ pub struct World {
     connections: BTreeMap<ConnId, Connection>,
     next_conn: u64,
     agents: Agents,
+    queue: Vec<Queued>,
 }
 
 impl World {
@@ -91,6 +98,7 @@ impl World {
             connections: BTreeMap::new(),
             next_conn: 1,
             agents: Agents::default(),
+            queue: Vec::new(),
         }
     }
 
@@ -151,7 +159,10 @@ impl World {
                 .listen(ECHO_PORT, Service::Echo)
                 .listen(DAYTIME_PORT, Service::Daytime);
             if !spec.domains.is_empty() {
-                host = host.listen(POP3_PORT, Service::Pop3);
+                host = host
+                    .listen(SMTP_PORT, Service::SmtpMx)
+                    .listen(POP3_PORT, Service::Pop3)
+                    .listen(SUBMISSION_PORT, Service::Submission);
             }
             world.add_host(host.with_mail(&spec.domains, store));
         }
@@ -196,6 +207,11 @@ impl World {
                 conn.handle_timeout(host.store_mut(), now);
             }
         }
+    }
+
+    /// The messages waiting in the hosts' relay queues, oldest first.
+    pub fn queue(&self) -> &[Queued] {
+        &self.queue
     }
 
     /// The earliest server timer of any open connection.
@@ -286,6 +302,7 @@ impl World {
             port,
             service,
             token: self.ids.token(),
+            max_message_size: target.store().max_message_size(),
         };
         let conn = Connection::open(id, client, endpoint, self.now);
         self.connections.insert(id, conn);
@@ -303,6 +320,17 @@ impl World {
             .get_mut(conn.host_index())
             .ok_or(NetError::NotConnected(id))?;
         conn.client_sends(bytes, host.store_mut(), self.now);
+        // Accepted for relaying: into the queue before anything else happens.
+        let queued_by = host.name().to_string();
+        for job in conn.take_relays() {
+            self.queue.push(Queued {
+                host: queued_by.clone(),
+                job,
+                queued_at: self.now,
+                attempts: 0,
+                last_error: None,
+            });
+        }
         Ok(())
     }
 

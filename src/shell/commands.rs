@@ -105,6 +105,14 @@ pub const COMMANDS: &[CommandSpec] = &[
                   part numbers, types, transfer encodings and sizes.",
     },
     CommandSpec {
+        name: "mailq",
+        usage: "mailq",
+        summary: "the messages waiting in the hosts' relay queues",
+        details: "A server that accepts mail for another domain (on port 587, after AUTH) keeps \
+                  it in its queue until it has delivered it to that domain's MX. Delivery from the \
+                  queue arrives with the rest of SMTP; the queue already holds every accepted message.",
+    },
+    CommandSpec {
         name: "date",
         usage: "date",
         summary: "the time on the world's clock",

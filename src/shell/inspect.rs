@@ -417,3 +417,42 @@ fn truncate(text: &str, max: usize) -> String {
         out
     }
 }
+
+/// `mailq`: the messages waiting in the hosts' relay queues.
+pub fn mailq(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
+    if !args.is_empty() {
+        return Err("mailq: takes no arguments".into());
+    }
+    let queue = world.queue();
+    if queue.is_empty() {
+        return Ok(vec![Line::info("Mail queues are empty.")]);
+    }
+    let rows: Vec<[String; 6]> = queue
+        .iter()
+        .map(|q| {
+            let from = q
+                .job
+                .from
+                .as_ref()
+                .map_or_else(|| "<>".to_string(), |a| format!("<{a}>"));
+            let to: Vec<String> = q.job.to.iter().map(|a| format!("<{a}>")).collect();
+            [
+                q.host.clone(),
+                q.job.queue_id.clone(),
+                q.job.raw.len().to_string(),
+                from,
+                to.join(" "),
+                q.last_error
+                    .clone()
+                    .unwrap_or_else(|| format!("{} attempts", q.attempts)),
+            ]
+        })
+        .collect();
+    let mut lines = table(["HOST", "QUEUE ID", "SIZE", "FROM", "TO", "STATUS"], &rows);
+    lines.push(Line::info(format!(
+        "{} message{} queued.",
+        queue.len(),
+        if queue.len() == 1 { "" } else { "s" }
+    )));
+    Ok(lines)
+}

@@ -416,6 +416,7 @@ impl Lab {
             "mailbox" => inspect::mailbox(&self.world, &args),
             "show" => inspect::show(&self.world, &args),
             "pop3" => pop3::run(&mut self.world, &args),
+            "mailq" => inspect::mailq(&self.world, &args),
             "date" => no_args("date", &args).map(|()| vec![Line::info(self.world.now().rfc5322())]),
             "history" => no_args("history", &args).map(|()| {
                 let t = self.terminal(id);

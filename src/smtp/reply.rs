@@ -83,7 +83,8 @@ impl Reply {
             let separator = if i + 1 == count { ' ' } else { '-' };
             let line = match self.status {
                 Some(status) => format!("{}{separator}{status} {text}", self.code),
-                None if text.is_empty() => {
+                // RFC 4954 §4: a 334 challenge keeps its space even when empty.
+                None if text.is_empty() && self.code != 334 => {
                     format!("{}{separator}", self.code).trim_end().to_string()
                 }
                 None => format!("{}{separator}{text}", self.code),
