@@ -13,7 +13,8 @@
 //!   §6.4.5, §7.4.2) — facts about the message, so they live here, not in `imap`;
 //! - [`seven_bit`]: the check and the conversion an SMTP client needs when a server lacks
 //!   8BITMIME (RFC 6152, RFC 2045);
-//! - [`compose`]: building a correct message for the lab's user agents.
+//! - [`compose`]: building a correct message for the lab's user agents;
+//! - [`dsn`]: the bounce (RFC 3464 delivery status notification) for an undeliverable message.
 //!
 //! Invariants: depends only on [`crate::time`]; never panics on any input (every parser is
 //! total: malformed input degrades, it does not fail).
@@ -22,6 +23,7 @@ pub mod address;
 pub mod bodystructure;
 pub mod compose;
 pub mod date;
+pub mod dsn;
 pub mod encoded_word;
 pub mod encoding;
 pub mod envelope;

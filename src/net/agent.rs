@@ -67,7 +67,105 @@ pub struct Pop3Run {
 /// stops making progress cannot hang the lab.
 const MAX_STEPS: usize = 100_000;
 
+/// A client machine the world can drive over a connection.
+pub(super) trait ClientMachine {
+    type Output;
+    fn feed(&mut self, bytes: &[u8]);
+    fn handle_close(&mut self);
+    fn poll_output(&mut self) -> Option<Self::Output>;
+    /// The bytes to send, when `output` is a send.
+    fn sent(output: &Self::Output) -> Option<&[u8]>;
+}
+
+impl ClientMachine for Client {
+    type Output = Output;
+    fn feed(&mut self, bytes: &[u8]) {
+        Client::feed(self, bytes);
+    }
+    fn handle_close(&mut self) {
+        Client::handle_close(self);
+    }
+    fn poll_output(&mut self) -> Option<Output> {
+        Client::poll_output(self)
+    }
+    fn sent(output: &Output) -> Option<&[u8]> {
+        match output {
+            Output::Send(bytes) => Some(bytes),
+            _ => None,
+        }
+    }
+}
+
+impl ClientMachine for crate::smtp::client::Client {
+    type Output = crate::smtp::client::Output;
+    fn feed(&mut self, bytes: &[u8]) {
+        crate::smtp::client::Client::feed(self, bytes);
+    }
+    fn handle_close(&mut self) {
+        crate::smtp::client::Client::handle_close(self);
+    }
+    fn poll_output(&mut self) -> Option<Self::Output> {
+        crate::smtp::client::Client::poll_output(self)
+    }
+    fn sent(output: &Self::Output) -> Option<&[u8]> {
+        match output {
+            crate::smtp::client::Output::Send(bytes) => Some(bytes),
+            crate::smtp::client::Output::Done(_) => None,
+        }
+    }
+}
+
 impl World {
+    /// Drives `machine` over connection `conn` until `handle` says it is done (or nothing moves
+    /// any more), recording the dialogue; the connection is closed at the end.
+    pub(super) fn drive<M: ClientMachine>(
+        &mut self,
+        conn: super::ConnId,
+        machine: &mut M,
+        mut handle: impl FnMut(&mut World, M::Output) -> bool,
+    ) -> Vec<Exchange> {
+        let mut transcript = Vec::new();
+        'session: for _ in 0..MAX_STEPS {
+            let mut progressed = false;
+            while let Some(delivery) = self.poll_delivery(conn) {
+                progressed = true;
+                match delivery {
+                    Delivery::Data(bytes) => {
+                        machine.feed(&bytes);
+                        transcript.push(Exchange {
+                            from_client: false,
+                            bytes,
+                        });
+                    }
+                    Delivery::Closed => machine.handle_close(),
+                }
+            }
+            while let Some(output) = machine.poll_output() {
+                progressed = true;
+                if let Some(bytes) = M::sent(&output) {
+                    let bytes = bytes.to_vec();
+                    let sent = self.send(conn, &bytes);
+                    transcript.push(Exchange {
+                        from_client: true,
+                        bytes,
+                    });
+                    if sent.is_err() {
+                        machine.handle_close();
+                    }
+                    continue;
+                }
+                if handle(self, output) {
+                    break 'session;
+                }
+            }
+            if !progressed {
+                machine.handle_close();
+            }
+        }
+        self.close(conn);
+        transcript
+    }
+
     /// The user agents and their local mailboxes.
     pub fn agents(&self) -> &Agents {
         &self.agents
@@ -89,52 +187,20 @@ impl World {
             .unwrap_or_default();
         let conn = self.connect(agent, host, port)?;
         let mut client = Client::new(config);
-        let mut transcript = Vec::new();
         let mut result = Err(ClientError::Closed);
-        'session: for _ in 0..MAX_STEPS {
-            let mut progressed = false;
-            while let Some(delivery) = self.poll_delivery(conn) {
-                progressed = true;
-                match delivery {
-                    Delivery::Data(bytes) => {
-                        client.feed(&bytes);
-                        transcript.push(Exchange {
-                            from_client: false,
-                            bytes,
-                        });
-                    }
-                    Delivery::Closed => client.handle_close(),
-                }
+        let transcript = self.drive(conn, &mut client, |world, output| match output {
+            Output::Downloaded { uidl, raw } => {
+                let local = world.agents.entry(agent);
+                local.seen.insert(uidl.clone());
+                local.local.push(LocalMessage { uidl, raw });
+                false
             }
-            while let Some(output) = client.poll_output() {
-                progressed = true;
-                match output {
-                    Output::Send(bytes) => {
-                        let sent = self.send(conn, &bytes);
-                        transcript.push(Exchange {
-                            from_client: true,
-                            bytes,
-                        });
-                        if sent.is_err() {
-                            client.handle_close();
-                        }
-                    }
-                    Output::Downloaded { uidl, raw } => {
-                        let local = self.agents.entry(agent);
-                        local.seen.insert(uidl.clone());
-                        local.local.push(LocalMessage { uidl, raw });
-                    }
-                    Output::Done(done) => {
-                        result = done;
-                        break 'session;
-                    }
-                }
+            Output::Done(done) => {
+                result = done;
+                true
             }
-            if !progressed {
-                client.handle_close();
-            }
-        }
-        self.close(conn);
+            Output::Send(_) => false,
+        });
         Ok(Pop3Run { transcript, result })
     }
 }

@@ -147,6 +147,8 @@ pub(super) struct Endpoint<'a> {
     pub token: String,
     /// The host's largest message (SMTP SIZE).
     pub max_message_size: usize,
+    /// How the client is named in trace fields: `host [address]` for a host of the world.
+    pub peer: String,
 }
 
 impl Connection {
@@ -172,7 +174,7 @@ impl Connection {
                         host: to.host.to_string(),
                         role,
                         max_size: to.max_message_size,
-                        peer: client.to_string(),
+                        peer: to.peer.clone(),
                         token: to.token.clone(),
                     },
                     now,

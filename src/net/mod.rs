@@ -29,7 +29,7 @@ pub use connection::{ConnId, Connection, Delivery};
 pub use dns::{Dns, Mx, normalize};
 pub use host::{Host, Service};
 pub use ids::IdSource;
-pub use queue::Queued;
+pub use queue::{Queued, RELAY_LOG, RETRY_DELAYS, RelayRecord};
 pub use scenario::{Scenario, ScenarioError};
 
 use crate::time::Instant;
@@ -85,6 +85,8 @@ pub struct World {
     next_conn: u64,
     agents: Agents,
     queue: Vec<Queued>,
+    relay_log: queue::RelayLog,
+    running_queue: bool,
 }
 
 impl World {
@@ -99,6 +101,8 @@ impl World {
             next_conn: 1,
             agents: Agents::default(),
             queue: Vec::new(),
+            relay_log: queue::RelayLog::new(),
+            running_queue: false,
         }
     }
 
@@ -207,11 +211,7 @@ impl World {
                 conn.handle_timeout(host.store_mut(), now);
             }
         }
-    }
-
-    /// The messages waiting in the hosts' relay queues, oldest first.
-    pub fn queue(&self) -> &[Queued] {
-        &self.queue
+        self.run_queue();
     }
 
     /// The earliest server timer of any open connection.
@@ -303,6 +303,10 @@ impl World {
             service,
             token: self.ids.token(),
             max_message_size: target.store().max_message_size(),
+            peer: match self.dns.resolve(client) {
+                Some(addr) => format!("{client} [{addr}]"),
+                None => client.to_string(),
+            },
         };
         let conn = Connection::open(id, client, endpoint, self.now);
         self.connections.insert(id, conn);
@@ -320,16 +324,14 @@ impl World {
             .get_mut(conn.host_index())
             .ok_or(NetError::NotConnected(id))?;
         conn.client_sends(bytes, host.store_mut(), self.now);
-        // Accepted for relaying: into the queue before anything else happens.
+        // Accepted for relaying: into the queue before anything else happens, then tried.
         let queued_by = host.name().to_string();
-        for job in conn.take_relays() {
-            self.queue.push(Queued {
-                host: queued_by.clone(),
-                job,
-                queued_at: self.now,
-                attempts: 0,
-                last_error: None,
-            });
+        let jobs = conn.take_relays();
+        if !jobs.is_empty() {
+            for job in jobs {
+                self.enqueue(&queued_by, job);
+            }
+            self.run_queue();
         }
         Ok(())
     }

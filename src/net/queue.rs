@@ -1,13 +1,39 @@
-//! The relay queue: messages a host accepted for other domains, waiting to be delivered to the
-//! MX of their recipients' domains (RFC 5321 §4.5.4). A message enters the queue in the same
-//! step in which the server answered 250, so nothing acknowledged can be lost.
+//! The relay queue: messages a host accepted for other domains, delivered to the MX of their
+//! recipients' domains (RFC 5321 §5.1) with the SMTP client machine — the sender's server →
+//! receiver's server leg of the textbook's picture.
 //!
-//! Delivery attempts — the sender's server acting as an SMTP client to the receiver's server,
-//! with retries and bounces — arrive with the rest of the SMTP issue (#4); until then the queue
-//! holds what was accepted and `mailq` shows it.
+//! A message enters the queue in the same step in which its server answered 250, and is tried at
+//! once. Recipients that cannot be reached for now (a 4xx reply, a host that is down) are retried
+//! with growing delays on the world's clock (§4.5.4.1); those refused for good (5xx), or still
+//! undelivered after the last retry, are reported to the sender in a bounce (RFC 3464). A bounce
+//! that cannot be delivered itself is dropped and logged, never bounced again (§6.1, §6.2).
+//!
+//! Invariant: every accepted message ends delivered, bounced, or still in the queue.
 
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use super::agent::Exchange;
+use super::{NetError, SMTP_PORT, World};
+use crate::mail::date::DateTime;
+use crate::mail::dsn;
+use crate::smtp::client::{Client, Config, Outcome, Output};
+use crate::smtp::command::Address;
 use crate::smtp::server::RelayJob;
+use crate::store::Origin;
 use crate::time::Instant;
+
+/// The waits between attempts: 1, 5, 15, 30 and 60 minutes; after the last, a bounce.
+pub const RETRY_DELAYS: [Duration; 5] = [
+    Duration::from_secs(60),
+    Duration::from_secs(300),
+    Duration::from_secs(900),
+    Duration::from_secs(1800),
+    Duration::from_secs(3600),
+];
+
+/// How many relay conversations are kept for `relaylog`.
+pub const RELAY_LOG: usize = 50;
 
 /// One message waiting in a host's queue.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,6 +42,324 @@ pub struct Queued {
     pub host: String,
     pub job: RelayJob,
     pub queued_at: Instant,
+    /// Recipients not yet delivered or bounced.
+    pub pending: Vec<Address>,
     pub attempts: u32,
+    pub next_attempt: Instant,
     pub last_error: Option<String>,
 }
+
+/// One relay conversation, for `relaylog` and the UI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelayRecord {
+    pub at: Instant,
+    pub queue_id: String,
+    pub from_host: String,
+    /// The MX it talked to (or tried to).
+    pub to_host: String,
+    pub transcript: Vec<Exchange>,
+    /// One line: what became of each recipient.
+    pub summary: String,
+}
+
+impl World {
+    /// The messages waiting in the hosts' relay queues, oldest first.
+    pub fn queue(&self) -> &[Queued] {
+        &self.queue
+    }
+
+    /// The last relay conversations, oldest first.
+    pub fn relay_log(&self) -> impl DoubleEndedIterator<Item = &RelayRecord> {
+        self.relay_log.iter()
+    }
+
+    /// Takes a message accepted by `host` for relaying.
+    pub(super) fn enqueue(&mut self, host: &str, job: RelayJob) {
+        self.queue.push(Queued {
+            host: host.to_string(),
+            pending: job.to.clone(),
+            job,
+            queued_at: self.now,
+            attempts: 0,
+            next_attempt: self.now,
+            last_error: None,
+        });
+    }
+
+    /// Tries every queued message that is due. Called after each input and clock step; a
+    /// relay that happens meanwhile cannot start another run (no recursion).
+    pub(super) fn run_queue(&mut self) {
+        if self.running_queue {
+            return;
+        }
+        self.running_queue = true;
+        let mut i = 0;
+        while i < self.queue.len() {
+            if self
+                .queue
+                .get(i)
+                .is_some_and(|q| q.next_attempt <= self.now)
+            {
+                let entry = self.queue.remove(i);
+                if let Some(still) = self.attempt(entry) {
+                    self.queue.insert(i, still);
+                    i += 1;
+                }
+            } else {
+                i += 1;
+            }
+        }
+        self.running_queue = false;
+    }
+
+    /// One delivery attempt for every pending recipient, domain by domain; returns the entry if
+    /// recipients remain for a later attempt.
+    fn attempt(&mut self, mut entry: Queued) -> Option<Queued> {
+        entry.attempts += 1;
+        let mut domains: Vec<String> = entry
+            .pending
+            .iter()
+            .map(|a| a.domain.to_ascii_lowercase())
+            .collect();
+        domains.sort();
+        domains.dedup();
+        let mut failures = Vec::new();
+        let mut deferred = Vec::new();
+        for domain in domains {
+            let recipients: Vec<Address> = entry
+                .pending
+                .iter()
+                .filter(|a| a.domain.eq_ignore_ascii_case(&domain))
+                .cloned()
+                .collect();
+            for (to, outcome, mta) in self.deliver_to_domain(&entry, &domain, &recipients) {
+                match outcome {
+                    Outcome::Delivered(_) => {}
+                    Outcome::Deferred(reply) => {
+                        entry.last_error = Some(format!("{to}: {} {}", reply.code, reply.text()));
+                        deferred.push(to);
+                    }
+                    Outcome::Failed(reply) => failures.push(dsn::Failure {
+                        recipient: to.to_string(),
+                        status: reply
+                            .status
+                            .map_or_else(|| "5.0.0".to_string(), |s| s.to_string()),
+                        diagnostic: Some(format!(
+                            "{} {}{}",
+                            reply.code,
+                            reply.status.map(|s| format!("{s} ")).unwrap_or_default(),
+                            reply.text()
+                        )),
+                        remote_mta: mta.clone(),
+                    }),
+                }
+            }
+        }
+        // §4.5.4.1: give up after the last retry; what is still deferred bounces too.
+        let give_up = entry.attempts as usize > RETRY_DELAYS.len();
+        if give_up {
+            for to in deferred.drain(..) {
+                failures.push(dsn::Failure {
+                    recipient: to.to_string(),
+                    status: "4.4.7".into(),
+                    diagnostic: entry
+                        .last_error
+                        .clone()
+                        .map(|e| format!("delivery time expired: {e}")),
+                    remote_mta: None,
+                });
+            }
+        }
+        if !failures.is_empty() {
+            self.bounce(&entry, &failures);
+        }
+        if deferred.is_empty() {
+            return None;
+        }
+        let delay = RETRY_DELAYS
+            .get(entry.attempts as usize - 1)
+            .copied()
+            .unwrap_or(Duration::from_secs(3600));
+        entry.pending = deferred;
+        entry.next_attempt = self.now.saturating_add(delay);
+        Some(entry)
+    }
+
+    /// Sends `entry`'s message to the recipients of one domain through its MX; returns each
+    /// recipient's outcome and the MX that decided it.
+    fn deliver_to_domain(
+        &mut self,
+        entry: &Queued,
+        domain: &str,
+        recipients: &[Address],
+    ) -> Vec<(Address, Outcome, Option<String>)> {
+        let all =
+            |outcome: Outcome, mta: Option<String>| -> Vec<(Address, Outcome, Option<String>)> {
+                recipients
+                    .iter()
+                    .map(|to| (to.clone(), outcome.clone(), mta.clone()))
+                    .collect()
+            };
+        let reply = |code: u16, status: &str, text: String| {
+            crate::smtp::reply::Reply::new(code, crate::smtp::reply::Status::parse(status), text)
+        };
+        // §5.1: the MX records, most preferred first; without any, the domain's own address.
+        let mut targets: Vec<String> = self
+            .dns
+            .mx(domain)
+            .iter()
+            .map(|mx| mx.host.clone())
+            .collect();
+        if targets.is_empty() && self.dns.resolve(domain).is_some() {
+            targets.push(domain.to_string());
+        }
+        if targets.is_empty() {
+            let text = format!("no mail server for {domain} (no MX or A record)");
+            self.log_relay(entry, domain, Vec::new(), &text);
+            return all(Outcome::Failed(reply(550, "5.1.2", text)), None);
+        }
+        let mut last = None;
+        for target in targets {
+            let conn = match self.connect(&entry.host, &target, SMTP_PORT) {
+                Ok(conn) => conn,
+                Err(
+                    e @ (NetError::HostDown(_)
+                    | NetError::Refused { .. }
+                    | NetError::NoRoute(_)
+                    | NetError::UnknownHost(_)),
+                ) => {
+                    last = Some((target.clone(), e.to_string()));
+                    continue;
+                }
+                Err(e) => {
+                    last = Some((target.clone(), e.to_string()));
+                    continue;
+                }
+            };
+            let config = Config {
+                helo: entry.host.clone(),
+                auth: None,
+                from: entry.job.from.clone(),
+                to: recipients.to_vec(),
+                message: entry.job.raw.clone(),
+            };
+            let mut client = Client::new(config);
+            let mut report = Vec::new();
+            let transcript = self.drive(conn, &mut client, |_, output| match output {
+                Output::Done(done) => {
+                    report = done;
+                    true
+                }
+                Output::Send(_) => false,
+            });
+            let summary: Vec<String> = report
+                .iter()
+                .map(|(to, o)| {
+                    let what = match o {
+                        Outcome::Delivered(_) => "delivered",
+                        Outcome::Deferred(_) => "deferred",
+                        Outcome::Failed(_) => "failed",
+                    };
+                    format!("<{to}> {what} ({} {})", o.reply().code, o.reply().text())
+                })
+                .collect();
+            self.log_relay(entry, &target, transcript, &summary.join("; "));
+            return report
+                .into_iter()
+                .map(|(to, o)| (to, o, Some(target.clone())))
+                .collect();
+        }
+        // §4.5.4.1: no MX reachable now — a temporary failure.
+        let (host, why) = last.unwrap_or_default();
+        self.log_relay(entry, &host, Vec::new(), &format!("not reached: {why}"));
+        all(
+            Outcome::Deferred(reply(421, "4.4.1", format!("{host}: {why}"))),
+            Some(host),
+        )
+    }
+
+    fn log_relay(
+        &mut self,
+        entry: &Queued,
+        to_host: &str,
+        transcript: Vec<Exchange>,
+        summary: &str,
+    ) {
+        self.relay_log.push_back(RelayRecord {
+            at: self.now,
+            queue_id: entry.job.queue_id.clone(),
+            from_host: entry.host.clone(),
+            to_host: to_host.to_string(),
+            transcript,
+            summary: summary.to_string(),
+        });
+        while self.relay_log.len() > RELAY_LOG {
+            self.relay_log.pop_front();
+        }
+    }
+
+    /// Returns the failures to the sender (RFC 3464), from the host that queued the message.
+    fn bounce(&mut self, entry: &Queued, failures: &[dsn::Failure]) {
+        let Some(sender) = entry.job.from.clone() else {
+            // §6.1: a bounce that cannot be delivered is not bounced again.
+            let text = format!(
+                "a bounce could not be delivered and was dropped: {} failed",
+                failures.len()
+            );
+            self.log_relay(entry, &entry.host, Vec::new(), &text);
+            return;
+        };
+        let message_id = self.ids.message_id(&entry.host);
+        let date = DateTime {
+            instant: self.now,
+            offset_minutes: 0,
+        };
+        let report = dsn::Report {
+            reporting_mta: &entry.host,
+            to: &sender.to_string(),
+            arrival: entry.queued_at,
+            failures,
+            original: &entry.job.raw,
+        };
+        let raw = dsn::build(&report, date, &message_id);
+        let queue_id = format!("{}B", entry.job.queue_id);
+        // The sender is usually a user of the host that queued the message: deliver directly.
+        let now = self.now;
+        let local = self
+            .hosts
+            .iter_mut()
+            .find(|h| h.name() == entry.host)
+            .and_then(|host| {
+                let user = host
+                    .store()
+                    .account_for_address(&sender.to_string())?
+                    .to_string();
+                let mut stamped = format!(
+                    "Return-Path: <>\r\nReceived: by {} (Mail Lab) id {queue_id};\r\n\t{}\r\n",
+                    entry.host,
+                    now.rfc5322()
+                )
+                .into_bytes();
+                stamped.extend_from_slice(&raw);
+                host.store_mut()
+                    .deliver(Origin::SYSTEM, &user, "INBOX", stamped, now)
+                    .ok()
+            });
+        if local.is_none() {
+            self.enqueue(
+                &entry.host.clone(),
+                RelayJob {
+                    queue_id,
+                    from: None,
+                    to: vec![sender],
+                    raw,
+                    eight_bit: false,
+                    smtputf8: false,
+                },
+            );
+        }
+    }
+}
+
+/// Keeps the relay log type importable where the queue is.
+pub type RelayLog = VecDeque<RelayRecord>;

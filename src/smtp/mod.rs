@@ -3,11 +3,13 @@
 //!
 //! - [`command`]: `Command::parse` (the server reads) and `Command::write` (the client sends);
 //! - [`reply`]: `Reply::write` (the server sends) and `ReplyReader` (the client reads);
-//! - [`server`]: the server machine, MX (port 25) or submission (port 587).
+//! - [`server`]: the server machine, MX (port 25) or submission (port 587);
+//! - [`client`]: the client machine of user agents and relaying servers.
 //!
-//! The client machine and the relay queue arrive with the rest of the SMTP issue (#4). This module depends only on `store`, `mail`, `wire` and `time`, never on `net` or
+//! This module depends only on `store`, `mail`, `wire`, `sasl` and `time`, never on `net` or
 //! `shell`.
 
+pub mod client;
 pub mod command;
 pub mod reply;
 pub mod server;

@@ -1,0 +1,141 @@
+//! The two-step path end to end: alice's user agent → mail.crepes.fr:587 → queue →
+//! mail.hamburger.edu:25 → bob's INBOX, content byte-identical but for the trace fields; a
+//! receiver that is down is retried on the world's clock until it comes back; an unknown user
+//! or a receiver that never comes back gives alice a bounce (RFC 3464).
+
+use std::time::Duration;
+
+use maillab::mail::Message;
+use maillab::net::{ConnId, Delivery, RETRY_DELAYS, SUBMISSION_PORT, World};
+use maillab::sasl;
+use maillab::time::{Instant, TEXTBOOK_EPOCH};
+
+fn world() -> World {
+    World::textbook(TEXTBOOK_EPOCH).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn read(world: &mut World, conn: ConnId) -> String {
+    let mut text = String::new();
+    while let Some(Delivery::Data(bytes)) = world.poll_delivery(conn) {
+        text.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    text
+}
+
+const BODY: &str = "Subject: Lunch\r\nFrom: Alice <alice@crepes.fr>\r\n\r\nCrepes at noon?\r\n..and cider.\r\n";
+
+/// Alice submits a message on port 587 and gets its 250.
+fn submit(world: &mut World, to: &[&str]) {
+    let conn = world.connect("alice's laptop", "mail.crepes.fr", SUBMISSION_PORT).unwrap_or_else(|e| panic!("{e}"));
+    let mut script = format!("EHLO laptop.crepes.fr\r\nAUTH PLAIN {}\r\nMAIL FROM:<alice@crepes.fr>\r\n", sasl::Plain::encode("alice", "wonderland"));
+    for t in to {
+        script.push_str(&format!("RCPT TO:<{t}>\r\n"));
+    }
+    script.push_str("DATA\r\n");
+    let mut bytes = script.into_bytes();
+    maillab::wire::write_dot_stuffed(&mut bytes, BODY.as_bytes());
+    bytes.extend_from_slice(b"QUIT\r\n");
+    world.send(conn, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    let answer = read(world, conn);
+    assert!(answer.contains("\r\n250 2.0.0 OK: queued as "), "{answer}");
+}
+
+fn inbox(world: &World, host: &str, user: &str) -> Vec<Vec<u8>> {
+    world
+        .host(host)
+        .and_then(|h| h.store().messages(user, "INBOX").ok())
+        .map(|m| m.iter().map(|m| m.raw().to_vec()).collect())
+        .unwrap_or_default()
+}
+
+fn after(seconds: u64) -> Instant {
+    TEXTBOOK_EPOCH.saturating_add(Duration::from_secs(seconds))
+}
+
+#[test]
+fn alice_to_bob_through_both_servers_byte_identical_but_for_trace_fields() {
+    let mut world = world();
+    submit(&mut world, &["bob@hamburger.edu"]);
+    assert!(world.queue().is_empty(), "delivered at once");
+    let bob = inbox(&world, "mail.hamburger.edu", "bob");
+    assert_eq!(bob.len(), 3);
+    let arrived = String::from_utf8_lossy(&bob[2]).into_owned();
+    // Return-Path, then two Received fields: the receiver's on top of the sender's (§4.4).
+    assert!(arrived.starts_with("Return-Path: <alice@crepes.fr>\r\nReceived: from mail.crepes.fr (mail.crepes.fr [192.0.2.10])\r\n\tby mail.hamburger.edu"), "{arrived}");
+    let second = arrived.find("Received: from laptop.crepes.fr (alice's laptop)\r\n\tby mail.crepes.fr (Mail Lab) with ESMTPA");
+    assert!(second.is_some(), "{arrived}");
+    assert!(arrived.ends_with(BODY), "the content itself is byte-identical: {arrived}");
+    // The server-to-server conversation was recorded.
+    let record = world.relay_log().last().unwrap_or_else(|| panic!("no relay record"));
+    assert_eq!((record.from_host.as_str(), record.to_host.as_str()), ("mail.crepes.fr", "mail.hamburger.edu"));
+    let sent: String = record.transcript.iter().filter(|e| e.from_client).map(|e| String::from_utf8_lossy(&e.bytes).into_owned()).collect();
+    assert!(sent.starts_with("EHLO mail.crepes.fr\r\nMAIL FROM:<alice@crepes.fr> SIZE="), "{sent}");
+    assert!(sent.contains("RCPT TO:<bob@hamburger.edu>\r\nDATA\r\n"), "pipelined: {sent}");
+    assert!(sent.contains("\r\n...and cider.\r\n"), "dot-stuffed on the wire");
+    assert!(record.summary.contains("<bob@hamburger.edu> delivered"), "{}", record.summary);
+}
+
+#[test]
+fn a_receiver_that_is_down_is_retried_until_it_comes_back() {
+    let mut world = world();
+    world.set_host_up("mail.hamburger.edu", false).unwrap_or_else(|e| panic!("{e}"));
+    submit(&mut world, &["bob@hamburger.edu"]);
+    let queued = world.queue().first().cloned().unwrap_or_else(|| panic!("queued"));
+    assert_eq!(queued.attempts, 1);
+    assert_eq!(queued.next_attempt, after(RETRY_DELAYS[0].as_secs()));
+    assert!(queued.last_error.as_deref().is_some_and(|e| e.contains("421") && e.contains("down")), "{:?}", queued.last_error);
+    // The first retry finds it still down; the next wait is longer.
+    world.advance_to(after(60));
+    assert_eq!(world.queue().first().map(|q| (q.attempts, q.next_attempt)), Some((2, after(60 + 300))));
+    world.set_host_up("mail.hamburger.edu", true).unwrap_or_else(|e| panic!("{e}"));
+    world.advance_to(after(200));
+    assert_eq!(world.queue().len(), 1, "not before its time");
+    world.advance_to(after(360));
+    assert!(world.queue().is_empty());
+    assert_eq!(inbox(&world, "mail.hamburger.edu", "bob").len(), 3);
+    assert!(inbox(&world, "mail.crepes.fr", "alice").is_empty(), "no bounce");
+}
+
+#[test]
+fn an_unknown_user_bounces_to_alice_and_the_others_still_get_it() {
+    let mut world = world();
+    submit(&mut world, &["carol@hamburger.edu", "bob@hamburger.edu"]);
+    assert_eq!(inbox(&world, "mail.hamburger.edu", "bob").len(), 3);
+    let alice = inbox(&world, "mail.crepes.fr", "alice");
+    assert_eq!(alice.len(), 1, "one bounce");
+    let bounce = Message::parse(&alice[0]);
+    assert_eq!(bounce.subject().as_deref(), Some("Undelivered Mail Returned to Sender"));
+    assert!(bounce.root().content_type.is("multipart", "report"));
+    let status = String::from_utf8_lossy(bounce.root().children()[1].body_bytes(&alice[0])).into_owned();
+    assert!(status.contains("Final-Recipient: rfc822; carol@hamburger.edu\r\nAction: failed\r\nStatus: 5.1.1\r\nRemote-MTA: dns; mail.hamburger.edu\r\n"), "{status}");
+    assert!(!status.contains("bob@"), "only the failed recipient is reported");
+    assert!(alice[0].starts_with(b"Return-Path: <>\r\n"), "bounces have the null sender");
+}
+
+#[test]
+fn a_receiver_that_never_comes_back_bounces_after_the_last_retry() {
+    let mut world = world();
+    world.set_host_up("mail.hamburger.edu", false).unwrap_or_else(|e| panic!("{e}"));
+    submit(&mut world, &["bob@hamburger.edu"]);
+    let mut t = 0;
+    for delay in RETRY_DELAYS {
+        assert_eq!(world.queue().len(), 1);
+        t += delay.as_secs();
+        world.advance_to(after(t));
+    }
+    assert!(world.queue().is_empty(), "given up");
+    let alice = inbox(&world, "mail.crepes.fr", "alice");
+    assert_eq!(alice.len(), 1);
+    let text = String::from_utf8_lossy(&alice[0]).into_owned();
+    assert!(text.contains("Status: 4.4.7"), "delivery time expired: {text}");
+}
+
+#[test]
+fn a_domain_without_a_mail_server_bounces_at_once() {
+    let mut world = world();
+    submit(&mut world, &["someone@nowhere.example"]);
+    assert!(world.queue().is_empty());
+    let alice = inbox(&world, "mail.crepes.fr", "alice");
+    assert_eq!(alice.len(), 1);
+    assert!(String::from_utf8_lossy(&alice[0]).contains("Status: 5.1.2"));
+}
