@@ -22,12 +22,18 @@ fn read(world: &mut World, conn: ConnId) -> String {
     text
 }
 
-const BODY: &str = "Subject: Lunch\r\nFrom: Alice <alice@crepes.fr>\r\n\r\nCrepes at noon?\r\n..and cider.\r\n";
+const BODY: &str =
+    "Subject: Lunch\r\nFrom: Alice <alice@crepes.fr>\r\n\r\nCrepes at noon?\r\n..and cider.\r\n";
 
 /// Alice submits a message on port 587 and gets its 250.
 fn submit(world: &mut World, to: &[&str]) {
-    let conn = world.connect("alice's laptop", "mail.crepes.fr", SUBMISSION_PORT).unwrap_or_else(|e| panic!("{e}"));
-    let mut script = format!("EHLO laptop.crepes.fr\r\nAUTH PLAIN {}\r\nMAIL FROM:<alice@crepes.fr>\r\n", sasl::Plain::encode("alice", "wonderland"));
+    let conn = world
+        .connect("alice's laptop", "mail.crepes.fr", SUBMISSION_PORT)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut script = format!(
+        "EHLO laptop.crepes.fr\r\nAUTH PLAIN {}\r\nMAIL FROM:<alice@crepes.fr>\r\n",
+        sasl::Plain::encode("alice", "wonderland")
+    );
     for t in to {
         script.push_str(&format!("RCPT TO:<{t}>\r\n"));
     }
@@ -64,36 +70,84 @@ fn alice_to_bob_through_both_servers_byte_identical_but_for_trace_fields() {
     assert!(arrived.starts_with("Return-Path: <alice@crepes.fr>\r\nReceived: from mail.crepes.fr (mail.crepes.fr [192.0.2.10])\r\n\tby mail.hamburger.edu"), "{arrived}");
     let second = arrived.find("Received: from laptop.crepes.fr (alice's laptop)\r\n\tby mail.crepes.fr (Mail Lab) with ESMTPA");
     assert!(second.is_some(), "{arrived}");
-    assert!(arrived.ends_with(BODY), "the content itself is byte-identical: {arrived}");
+    assert!(
+        arrived.ends_with(BODY),
+        "the content itself is byte-identical: {arrived}"
+    );
     // The server-to-server conversation was recorded.
-    let record = world.relay_log().last().unwrap_or_else(|| panic!("no relay record"));
-    assert_eq!((record.from_host.as_str(), record.to_host.as_str()), ("mail.crepes.fr", "mail.hamburger.edu"));
-    let sent: String = record.transcript.iter().filter(|e| e.from_client).map(|e| String::from_utf8_lossy(&e.bytes).into_owned()).collect();
-    assert!(sent.starts_with("EHLO mail.crepes.fr\r\nMAIL FROM:<alice@crepes.fr> SIZE="), "{sent}");
-    assert!(sent.contains("RCPT TO:<bob@hamburger.edu>\r\nDATA\r\n"), "pipelined: {sent}");
-    assert!(sent.contains("\r\n...and cider.\r\n"), "dot-stuffed on the wire");
-    assert!(record.summary.contains("<bob@hamburger.edu> delivered"), "{}", record.summary);
+    let record = world
+        .relay_log()
+        .last()
+        .unwrap_or_else(|| panic!("no relay record"));
+    assert_eq!(
+        (record.from_host.as_str(), record.to_host.as_str()),
+        ("mail.crepes.fr", "mail.hamburger.edu")
+    );
+    let sent: String = record
+        .transcript
+        .iter()
+        .filter(|e| e.from_client)
+        .map(|e| String::from_utf8_lossy(&e.bytes).into_owned())
+        .collect();
+    assert!(
+        sent.starts_with("EHLO mail.crepes.fr\r\nMAIL FROM:<alice@crepes.fr> SIZE="),
+        "{sent}"
+    );
+    assert!(
+        sent.contains("RCPT TO:<bob@hamburger.edu>\r\nDATA\r\n"),
+        "pipelined: {sent}"
+    );
+    assert!(
+        sent.contains("\r\n...and cider.\r\n"),
+        "dot-stuffed on the wire"
+    );
+    assert!(
+        record.summary.contains("<bob@hamburger.edu> delivered"),
+        "{}",
+        record.summary
+    );
 }
 
 #[test]
 fn a_receiver_that_is_down_is_retried_until_it_comes_back() {
     let mut world = world();
-    world.set_host_up("mail.hamburger.edu", false).unwrap_or_else(|e| panic!("{e}"));
+    world
+        .set_host_up("mail.hamburger.edu", false)
+        .unwrap_or_else(|e| panic!("{e}"));
     submit(&mut world, &["bob@hamburger.edu"]);
-    let queued = world.queue().first().cloned().unwrap_or_else(|| panic!("queued"));
+    let queued = world
+        .queue()
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("queued"));
     assert_eq!(queued.attempts, 1);
     assert_eq!(queued.next_attempt, after(RETRY_DELAYS[0].as_secs()));
-    assert!(queued.last_error.as_deref().is_some_and(|e| e.contains("421") && e.contains("down")), "{:?}", queued.last_error);
+    assert!(
+        queued
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("421") && e.contains("down")),
+        "{:?}",
+        queued.last_error
+    );
     // The first retry finds it still down; the next wait is longer.
     world.advance_to(after(60));
-    assert_eq!(world.queue().first().map(|q| (q.attempts, q.next_attempt)), Some((2, after(60 + 300))));
-    world.set_host_up("mail.hamburger.edu", true).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        world.queue().first().map(|q| (q.attempts, q.next_attempt)),
+        Some((2, after(60 + 300)))
+    );
+    world
+        .set_host_up("mail.hamburger.edu", true)
+        .unwrap_or_else(|e| panic!("{e}"));
     world.advance_to(after(200));
     assert_eq!(world.queue().len(), 1, "not before its time");
     world.advance_to(after(360));
     assert!(world.queue().is_empty());
     assert_eq!(inbox(&world, "mail.hamburger.edu", "bob").len(), 3);
-    assert!(inbox(&world, "mail.crepes.fr", "alice").is_empty(), "no bounce");
+    assert!(
+        inbox(&world, "mail.crepes.fr", "alice").is_empty(),
+        "no bounce"
+    );
 }
 
 #[test]
@@ -104,18 +158,30 @@ fn an_unknown_user_bounces_to_alice_and_the_others_still_get_it() {
     let alice = inbox(&world, "mail.crepes.fr", "alice");
     assert_eq!(alice.len(), 1, "one bounce");
     let bounce = Message::parse(&alice[0]);
-    assert_eq!(bounce.subject().as_deref(), Some("Undelivered Mail Returned to Sender"));
+    assert_eq!(
+        bounce.subject().as_deref(),
+        Some("Undelivered Mail Returned to Sender")
+    );
     assert!(bounce.root().content_type.is("multipart", "report"));
-    let status = String::from_utf8_lossy(bounce.root().children()[1].body_bytes(&alice[0])).into_owned();
+    let status =
+        String::from_utf8_lossy(bounce.root().children()[1].body_bytes(&alice[0])).into_owned();
     assert!(status.contains("Final-Recipient: rfc822; carol@hamburger.edu\r\nAction: failed\r\nStatus: 5.1.1\r\nRemote-MTA: dns; mail.hamburger.edu\r\n"), "{status}");
-    assert!(!status.contains("bob@"), "only the failed recipient is reported");
-    assert!(alice[0].starts_with(b"Return-Path: <>\r\n"), "bounces have the null sender");
+    assert!(
+        !status.contains("bob@"),
+        "only the failed recipient is reported"
+    );
+    assert!(
+        alice[0].starts_with(b"Return-Path: <>\r\n"),
+        "bounces have the null sender"
+    );
 }
 
 #[test]
 fn a_receiver_that_never_comes_back_bounces_after_the_last_retry() {
     let mut world = world();
-    world.set_host_up("mail.hamburger.edu", false).unwrap_or_else(|e| panic!("{e}"));
+    world
+        .set_host_up("mail.hamburger.edu", false)
+        .unwrap_or_else(|e| panic!("{e}"));
     submit(&mut world, &["bob@hamburger.edu"]);
     let mut t = 0;
     for delay in RETRY_DELAYS {
@@ -127,7 +193,10 @@ fn a_receiver_that_never_comes_back_bounces_after_the_last_retry() {
     let alice = inbox(&world, "mail.crepes.fr", "alice");
     assert_eq!(alice.len(), 1);
     let text = String::from_utf8_lossy(&alice[0]).into_owned();
-    assert!(text.contains("Status: 4.4.7"), "delivery time expired: {text}");
+    assert!(
+        text.contains("Status: 4.4.7"),
+        "delivery time expired: {text}"
+    );
 }
 
 #[test]

@@ -28,7 +28,8 @@ fn help_lists_every_command_and_explains_one() {
     let all = texts(&run(&mut lab, term, "help")).join("\n");
     for command in [
         "help", "hosts", "telnet", "nc", "pop3", "mailq", "host", "users", "dig", "mx", "folders",
-        "mailbox", "show", "date", "history", "clear", "reset",
+        "mailbox", "show", "date", "history", "clear", "reset", "login", "whoami", "mail",
+        "relaylog",
     ] {
         assert!(
             all.contains(&format!("  {command}")),
@@ -625,5 +626,109 @@ fn pop3_fetch_shows_every_line_and_keeps_or_deletes_as_asked() {
     assert_eq!(
         wrong.last().map(|l| (l.kind, l.text.as_str())),
         Some((LineKind::Error, "pop3: login refused: permission denied"))
+    );
+}
+
+#[test]
+fn mail_as_alice_goes_through_both_servers_and_is_shown_line_by_line() {
+    let (mut lab, term) = lab();
+    let refused = run(&mut lab, term, "mail bob@hamburger.edu");
+    assert_eq!(
+        refused.last().map(|l| l.text.as_str()),
+        Some("mail: who is writing? 'login alice' first, or give --from alice")
+    );
+    assert_eq!(
+        texts(&run(&mut lab, term, "login alice")),
+        ["You are alice@crepes.fr (on mail.crepes.fr)."]
+    );
+    assert_eq!(
+        texts(&run(&mut lab, term, "whoami")),
+        ["alice@crepes.fr (on mail.crepes.fr)"]
+    );
+    run(&mut lab, term, "mail -s \"Lunch\" bob@hamburger.edu");
+    assert_eq!(lab.terminal(term).prompt(), "body>");
+    run(&mut lab, term, "Crepes at noon?");
+    let sent: Vec<String> = lab.exec(term, ".").iter().map(Line::plain).collect();
+    assert!(
+        sent.contains(&"C: AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=".to_string()),
+        "{sent:#?}"
+    );
+    assert!(sent.contains(&"C: Subject: Lunch".to_string()));
+    assert!(
+        sent.iter().any(|l| l.starts_with(
+            "relay mail.crepes.fr → mail.hamburger.edu: <bob@hamburger.edu> delivered"
+        )),
+        "{sent:#?}"
+    );
+    assert_eq!(lab.terminal(term).prompt(), "lab$");
+    let inbox = texts(&run(&mut lab, term, "mailbox bob@hamburger.edu"));
+    assert!(
+        inbox
+            .iter()
+            .any(|l| l.starts_with("3  3") && l.ends_with("Lunch")),
+        "{inbox:?}"
+    );
+    let log: Vec<String> = run(&mut lab, term, "relaylog")
+        .iter()
+        .map(Line::plain)
+        .collect();
+    assert!(
+        log.contains(&"C: EHLO mail.crepes.fr".to_string()),
+        "{log:?}"
+    );
+    assert!(log.contains(&"C: Crepes at noon?".to_string()));
+}
+
+#[test]
+fn composing_can_be_cancelled_and_bad_addresses_are_refused() {
+    let (mut lab, term) = lab();
+    run(&mut lab, term, "login bob");
+    let bad = run(&mut lab, term, "mail -s x not-an-address");
+    assert_eq!(bad.last().map(|l| l.kind), Some(LineKind::Error));
+    run(&mut lab, term, "mail -s x alice@crepes.fr");
+    run(&mut lab, term, "half a message");
+    assert_eq!(
+        texts(&lab.escape(term)),
+        ["Message cancelled; nothing was sent."]
+    );
+    assert_eq!(lab.terminal(term).prompt(), "lab$");
+    assert!(texts(&run(&mut lab, term, "mailbox alice@crepes.fr"))[0].contains(": 0 messages"));
+    let none = texts(&run(&mut lab, term, "relaylog"));
+    assert_eq!(
+        none,
+        ["No relay yet: a server relays mail it accepted for another domain."]
+    );
+}
+
+#[test]
+fn a_receiver_down_leaves_mail_in_the_queue_until_it_is_back() {
+    let (mut lab, term) = lab();
+    run(&mut lab, term, "host down mail.hamburger.edu");
+    run(
+        &mut lab,
+        term,
+        "mail --from alice -s later bob@hamburger.edu",
+    );
+    run(&mut lab, term, "see you");
+    let out = texts(&run(&mut lab, term, "."));
+    assert!(
+        out.iter()
+            .any(|l| l.starts_with("relay mail.crepes.fr → mail.hamburger.edu: not reached")),
+        "{out:?}"
+    );
+    let queue = texts(&run(&mut lab, term, "mailq"));
+    assert!(
+        queue
+            .iter()
+            .any(|l| l.starts_with("mail.crepes.fr") && l.contains("<bob@hamburger.edu>")),
+        "{queue:?}"
+    );
+    run(&mut lab, term, "host up mail.hamburger.edu");
+    lab.world_mut().advance_to(
+        maillab::time::TEXTBOOK_EPOCH.saturating_add(std::time::Duration::from_secs(61)),
+    );
+    assert_eq!(
+        texts(&run(&mut lab, term, "mailq")),
+        ["Mail queues are empty."]
     );
 }

@@ -190,11 +190,17 @@ fn auth_plain_login_and_cram_md5_succeed_and_fail_as_they_should() {
 fn relaying_is_denied_on_25_and_queued_after_auth_on_587() {
     let mut world = world();
     let conn = connect(&mut world, "mail.crepes.fr", SMTP_PORT);
-    let denied = say(&mut world, conn, b"HELO x\r\nMAIL FROM:<x@y.example>\r\nRCPT TO:<bob@hamburger.edu>\r\n");
+    let denied = say(
+        &mut world,
+        conn,
+        b"HELO x\r\nMAIL FROM:<x@y.example>\r\nRCPT TO:<bob@hamburger.edu>\r\n",
+    );
     assert!(denied.ends_with("550 5.7.1 <bob@hamburger.edu>: relaying denied (this host only accepts mail for its own domains)\r\n"), "{denied}");
     assert!(world.queue().is_empty());
     // The receiver is down, so the accepted message must stay in the sender's queue.
-    world.set_host_up("mail.hamburger.edu", false).unwrap_or_else(|e| panic!("{e}"));
+    world
+        .set_host_up("mail.hamburger.edu", false)
+        .unwrap_or_else(|e| panic!("{e}"));
     let conn = connect(&mut world, "mail.crepes.fr", SUBMISSION_PORT);
     let plain = sasl::Plain::encode("alice", "wonderland");
     let answer = say(
@@ -206,9 +212,22 @@ fn relaying_is_denied_on_25_and_queued_after_auth_on_587() {
     let queue = world.queue();
     assert_eq!(queue.len(), 1, "accepted with 250, so it is in the queue");
     assert_eq!(queue[0].host, "mail.crepes.fr");
-    assert_eq!(queue[0].job.to.iter().map(ToString::to_string).collect::<Vec<_>>(), ["bob@hamburger.edu"]);
+    assert_eq!(
+        queue[0]
+            .job
+            .to
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["bob@hamburger.edu"]
+    );
     let raw = String::from_utf8_lossy(&queue[0].job.raw);
-    assert!(raw.starts_with("Received: from crepes.fr (test)\r\n\tby mail.crepes.fr (Mail Lab) with ESMTPA id "), "{raw}");
+    assert!(
+        raw.starts_with(
+            "Received: from crepes.fr (test)\r\n\tby mail.crepes.fr (Mail Lab) with ESMTPA id "
+        ),
+        "{raw}"
+    );
     assert!(raw.ends_with("Subject: hi\r\n\r\nhello\r\n"));
 }
 

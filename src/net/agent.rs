@@ -63,6 +63,14 @@ pub struct Pop3Run {
     pub result: Result<Report, ClientError>,
 }
 
+/// What an SMTP submission did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmtpRun {
+    pub transcript: Vec<Exchange>,
+    /// Each recipient's outcome at the submission server.
+    pub outcomes: Vec<(crate::smtp::Address, crate::smtp::client::Outcome)>,
+}
+
 /// The most steps a client may take: far more than any real session needs, so a machine that
 /// stops making progress cannot hang the lab.
 const MAX_STEPS: usize = 100_000;
@@ -202,5 +210,30 @@ impl World {
             Output::Send(_) => false,
         });
         Ok(Pop3Run { transcript, result })
+    }
+
+    /// Runs an SMTP client for user agent `agent` against `host:port` (submission, with the
+    /// configured AUTH); what the server queues for relaying is relayed in the same step.
+    pub fn send_smtp(
+        &mut self,
+        agent: &str,
+        host: &str,
+        port: u16,
+        config: crate::smtp::client::Config,
+    ) -> Result<SmtpRun, NetError> {
+        let conn = self.connect(agent, host, port)?;
+        let mut client = crate::smtp::client::Client::new(config);
+        let mut outcomes = Vec::new();
+        let transcript = self.drive(conn, &mut client, |_, output| match output {
+            crate::smtp::client::Output::Done(done) => {
+                outcomes = done;
+                true
+            }
+            crate::smtp::client::Output::Send(_) => false,
+        });
+        Ok(SmtpRun {
+            transcript,
+            outcomes,
+        })
     }
 }

@@ -105,12 +105,44 @@ pub const COMMANDS: &[CommandSpec] = &[
                   part numbers, types, transfer encodings and sizes.",
     },
     CommandSpec {
+        name: "login",
+        usage: "login USER",
+        summary: "choose who the lab's user agent writes as (alice, bob)",
+        details: "Sets the user for 'mail'. USER can be alice or alice@crepes.fr. 'whoami' says \
+                  who you are.",
+    },
+    CommandSpec {
+        name: "whoami",
+        usage: "whoami",
+        summary: "who the lab's user agent writes as",
+        details: "Shows the address and the mail server of the user set with 'login'.",
+    },
+    CommandSpec {
+        name: "mail",
+        usage: "mail [-s SUBJECT] ADDRESS...",
+        summary: "write a message and send it: submission, then relay",
+        details: "After 'login alice': 'mail -s \"Lunch\" bob@hamburger.edu', then type the body; \
+                  a line with a single '.' sends it (Ctrl-] cancels). The user agent builds the \
+                  message (Date, Message-ID, MIME; accents become quoted-printable), submits it to \
+                  alice's server on port 587 with AUTH, every line shown; alice's server then \
+                  relays it to the MX of each recipient's domain. '--from USER' writes as someone \
+                  else without 'login'.",
+    },
+    CommandSpec {
+        name: "relaylog",
+        usage: "relaylog [N]",
+        summary: "the last server-to-server conversations",
+        details: "Shows, line by line, how the sender's server handed mail to the receiver's \
+                  server (the last one, or the last N), and what became of each recipient.",
+    },
+    CommandSpec {
         name: "mailq",
         usage: "mailq",
         summary: "the messages waiting in the hosts' relay queues",
-        details: "A server that accepts mail for another domain (on port 587, after AUTH) keeps \
-                  it in its queue until it has delivered it to that domain's MX. Delivery from the \
-                  queue arrives with the rest of SMTP; the queue already holds every accepted message.",
+        details: "A server that accepts mail for another domain (on port 587, after AUTH) \
+                  delivers it to that domain's MX at once; what cannot be delivered for now (the \
+                  receiver is down: try 'host down mail.hamburger.edu') waits here and is retried \
+                  after 1, 5, 15, 30 and 60 minutes of the world's clock, then bounced.",
     },
     CommandSpec {
         name: "date",

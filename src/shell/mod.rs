@@ -9,10 +9,12 @@
 //! Invariants: the shell knows nothing of the DOM or of stdin; it prints typed [`Line`]s and
 //! never panics on any input. Protocol rules live in the protocol machines, not here.
 
+mod account;
 mod commands;
 mod complete;
 mod inspect;
 mod line;
+mod mail;
 mod pop3;
 mod recall;
 mod words;
@@ -24,7 +26,7 @@ pub use complete::Completion;
 pub use line::{Line, LineKind, visible};
 pub use recall::Recall;
 
-use crate::net::{ConnId, Delivery, Scenario, World, scenario::TEXTBOOK};
+use crate::net::{ConnId, Delivery, Exchange, Scenario, World, scenario::TEXTBOOK};
 use crate::time::Instant;
 
 /// The prompt at which lab commands are typed.
@@ -76,6 +78,8 @@ pub struct Terminal {
     log: VecDeque<Line>,
     history: Vec<String>,
     session: Option<Session>,
+    /// A message being typed after `mail`.
+    compose: Option<mail::Compose>,
     /// Lines dropped from the front of the log since the terminal opened.
     dropped: u64,
 }
@@ -98,6 +102,9 @@ impl Terminal {
 
     /// The prompt the next line is typed at.
     pub fn prompt(&self) -> String {
+        if self.compose.is_some() {
+            return "body>".to_string();
+        }
         self.session
             .as_ref()
             .map_or_else(|| LAB_PROMPT.to_string(), Session::prompt)
@@ -134,6 +141,8 @@ pub struct Lab {
     world: World,
     scenario: Option<Scenario>,
     terminals: Vec<Terminal>,
+    /// Who the lab's user agent writes as (`login`).
+    user: Option<account::Account>,
 }
 
 impl Lab {
@@ -150,6 +159,7 @@ impl Lab {
             world,
             scenario,
             terminals: Vec::new(),
+            user: None,
         };
         let term = lab.open_terminal();
         if let Some(problem) = problem {
@@ -230,6 +240,18 @@ impl Lab {
         let prompt = self.terminal(id).prompt();
         let t = self.terminal_mut(id);
         t.remember(line);
+        if let Some(mut compose) = t.compose.take() {
+            t.print(out, Line::typed(LineKind::Input, &prompt, line));
+            if line == "." {
+                for l in mail::send(&mut self.world, compose) {
+                    self.terminal_mut(id).print(out, l);
+                }
+            } else {
+                compose.body.push(line.to_string());
+                self.terminal_mut(id).compose = Some(compose);
+            }
+            return;
+        }
         if in_session {
             t.print(out, Line::typed(LineKind::Client, &prompt, line));
             self.send_line(id, line, out);
@@ -248,6 +270,10 @@ impl Lab {
 
     fn escape_into(&mut self, id: TerminalId, out: &mut Vec<Line>) {
         let t = self.terminal_mut(id);
+        if t.compose.take().is_some() {
+            t.print(out, Line::info("Message cancelled; nothing was sent."));
+            return;
+        }
         match t.session.take() {
             Some(mut session) => {
                 flush_partial(t, &mut session, out);
@@ -417,6 +443,26 @@ impl Lab {
             "show" => inspect::show(&self.world, &args),
             "pop3" => pop3::run(&mut self.world, &args),
             "mailq" => inspect::mailq(&self.world, &args),
+            "relaylog" => mail::relaylog(&self.world, &args),
+            "login" => mail::login(&self.world, &args).map(|account| {
+                let line = Line::info(format!(
+                    "You are {} (on {}).",
+                    account.address, account.host
+                ));
+                self.user = Some(account);
+                vec![line]
+            }),
+            "whoami" => no_args("whoami", &args).map(|()| {
+                vec![Line::info(match &self.user {
+                    Some(a) => format!("{} (on {})", a.address, a.host),
+                    None => "Nobody yet: 'login alice' or 'login bob'.".to_string(),
+                })]
+            }),
+            "mail" => mail::start(&self.world, self.user.as_ref(), &args).map(|compose| {
+                let lines = mail::started(&compose);
+                self.terminal_mut(id).compose = Some(compose);
+                lines
+            }),
             "date" => no_args("date", &args).map(|()| vec![Line::info(self.world.now().rfc5322())]),
             "history" => no_args("history", &args).map(|()| {
                 let t = self.terminal(id);
@@ -548,6 +594,19 @@ impl Lab {
         self.receive(id, out);
         Ok(())
     }
+}
+
+/// A recorded dialogue as C:/S: lines.
+fn dialogue_lines(transcript: &[Exchange]) -> Vec<Line> {
+    let mut lines = Vec::new();
+    for exchange in transcript {
+        for line in exchange.bytes.split_inclusive(|&b| b == b'\n') {
+            let line = line.strip_suffix(b"\n").unwrap_or(line);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            lines.push(Line::dialogue(exchange.from_client, line));
+        }
+    }
+    lines
 }
 
 /// Prints a half line the server left before closing.

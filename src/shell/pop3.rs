@@ -3,10 +3,11 @@
 //! them: after one client downloads-and-deletes, another finds nothing.
 
 use super::Line;
+use super::account::Account;
 use super::line::visible;
 use super::table;
 use crate::mail::Message;
-use crate::net::{Exchange, POP3_PORT, World};
+use crate::net::{POP3_PORT, World};
 use crate::pop3::client::{Config, Login, Mode};
 
 const USAGE: &str = "usage: pop3 fetch USER [--client NAME] [--keep|--delete] [--login auto|user|apop|plain] \
@@ -58,68 +59,12 @@ pub fn run(world: &mut World, args: &[&str]) -> Result<Vec<Line>, String> {
         }
     }
     let user = user.ok_or_else(|| format!("pop3: {USAGE}"))?;
-    let account = Account::find(world, &user)?;
+    let account = Account::find(world, &user).map_err(|e| format!("pop3: {e}"))?;
     let agent = format!("{} on {client}", account.address);
     match *action {
         "fetch" => fetch(world, &account, &agent, &client, mode, login, password),
         "local" => Ok(local(world, &agent)),
         _ => Err(format!("pop3: {USAGE}")),
-    }
-}
-
-/// A mail account as a user agent knows it: the address, the server, the login.
-struct Account {
-    address: String,
-    host: String,
-    user: String,
-    password: String,
-}
-
-impl Account {
-    /// `bob@hamburger.edu`, or a bare `bob` looked up on every mail host.
-    fn find(world: &World, name: &str) -> Result<Account, String> {
-        let (host, user) = match name.rsplit_once('@') {
-            Some((_, domain)) => {
-                let host = world.mail_host(domain).ok_or_else(|| {
-                    format!(
-                        "pop3: no mail host for '{}' (no MX record)",
-                        visible(domain)
-                    )
-                })?;
-                let user = host
-                    .store()
-                    .account_for_address(name)
-                    .ok_or_else(|| {
-                        format!(
-                            "pop3: {} has no account for '{}'",
-                            host.name(),
-                            visible(name)
-                        )
-                    })?
-                    .to_string();
-                (host, user)
-            }
-            None => {
-                let host = world
-                    .hosts()
-                    .find(|h| h.store().accounts().any(|a| a == name))
-                    .ok_or_else(|| {
-                        format!("pop3: no mail host has an account '{}'", visible(name))
-                    })?;
-                (host, name.to_string())
-            }
-        };
-        let domain = host
-            .domains()
-            .first()
-            .cloned()
-            .unwrap_or_else(|| host.name().to_string());
-        Ok(Account {
-            address: format!("{user}@{domain}"),
-            host: host.name().to_string(),
-            password: host.store().password(&user).unwrap_or_default().to_string(),
-            user,
-        })
     }
 }
 
@@ -150,7 +95,7 @@ fn fetch(
         "{client} ({}) → {}:{POP3_PORT}, {mode_name}",
         account.address, account.host
     ))];
-    lines.extend(dialogue(&run.transcript));
+    lines.extend(super::dialogue_lines(&run.transcript));
     match run.result {
         Ok(report) => {
             let kept = world.agents().get(agent).map_or(0, |a| a.local.len());
@@ -173,19 +118,6 @@ fn fetch(
 
 fn count(n: usize) -> String {
     format!("{n} message{}", if n == 1 { "" } else { "s" })
-}
-
-/// The recorded bytes as C:/S: lines.
-fn dialogue(transcript: &[Exchange]) -> Vec<Line> {
-    let mut lines = Vec::new();
-    for exchange in transcript {
-        for line in exchange.bytes.split_inclusive(|&b| b == b'\n') {
-            let line = line.strip_suffix(b"\n").unwrap_or(line);
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            lines.push(Line::dialogue(exchange.from_client, line));
-        }
-    }
-    lines
 }
 
 /// What the agent has downloaded.

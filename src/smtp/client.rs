@@ -401,7 +401,9 @@ impl Client {
             }
             Command::Rcpt { to, .. } if !reply.is_positive() => {
                 let index = self.config.to.iter().position(|t| *t == to);
-                let slot = index.and_then(|i| self.outcomes.get_mut(i)).filter(|s| s.is_none());
+                let slot = index
+                    .and_then(|i| self.outcomes.get_mut(i))
+                    .filter(|s| s.is_none());
                 if let Some(slot) = slot {
                     *slot = Some(Outcome::from_reply(reply.clone()));
                 }
