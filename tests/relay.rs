@@ -208,3 +208,65 @@ fn a_domain_without_a_mail_server_bounces_at_once() {
     assert_eq!(alice.len(), 1);
     assert!(String::from_utf8_lossy(&alice[0]).contains("Status: 5.1.2"));
 }
+
+/// Submits with DSN parameters on MAIL and RCPT (RFC 3461).
+fn submit_with(world: &mut World, mail_params: &str, rcpts: &[(&str, &str)]) {
+    let conn = world
+        .connect("alice's laptop", "mail.crepes.fr", SUBMISSION_PORT)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut script = format!(
+        "EHLO laptop\r\nAUTH PLAIN {}\r\nMAIL FROM:<alice@crepes.fr>{mail_params}\r\n",
+        sasl::Plain::encode("alice", "wonderland")
+    );
+    for (to, params) in rcpts {
+        script.push_str(&format!("RCPT TO:<{to}>{params}\r\n"));
+    }
+    script.push_str("DATA\r\nSubject: dsn\r\n\r\nthe body\r\n.\r\nQUIT\r\n");
+    world
+        .send(conn, script.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let answer = read(world, conn);
+    assert!(answer.contains("\r\n250 2.0.0 OK: queued as "), "{answer}");
+}
+
+#[test]
+fn dsn_parameters_shape_the_bounce() {
+    // NOTIFY=NEVER: no report at all (RFC 3461 §4.1).
+    let mut world = world();
+    submit_with(&mut world, "", &[("carol@hamburger.edu", " NOTIFY=NEVER")]);
+    assert!(inbox(&world, "mail.crepes.fr", "alice").is_empty());
+    // RET=FULL and ENVID: the whole message comes back, with the envelope id (§4.3, §4.4).
+    let mut world = self::world();
+    submit_with(
+        &mut world,
+        " RET=FULL ENVID=QQ314159",
+        &[("carol@hamburger.edu", " NOTIFY=FAILURE,DELAY")],
+    );
+    let alice = inbox(&world, "mail.crepes.fr", "alice");
+    assert_eq!(alice.len(), 1);
+    let text = String::from_utf8_lossy(&alice[0]).into_owned();
+    assert!(
+        text.contains("Original-Envelope-Id: QQ314159\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Content-Type: message/rfc822\r\n") && text.contains("the body"),
+        "{text}"
+    );
+    // A malformed NOTIFY is refused at RCPT.
+    let mut world = self::world();
+    let conn = world
+        .connect("t", "mail.crepes.fr", SUBMISSION_PORT)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let script = format!(
+        "EHLO t\r\nAUTH PLAIN {}\r\nMAIL FROM:<alice@crepes.fr>\r\nRCPT TO:<bob@hamburger.edu> NOTIFY=NEVER,FAILURE\r\n",
+        sasl::Plain::encode("alice", "wonderland")
+    );
+    world
+        .send(conn, script.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        read(&mut world, conn)
+            .ends_with("501 5.5.4 NOTIFY is NEVER, or a list of SUCCESS, FAILURE and DELAY\r\n")
+    );
+}

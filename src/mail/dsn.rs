@@ -33,8 +33,12 @@ pub struct Report<'a> {
     /// When the message arrived at the reporting host.
     pub arrival: Instant,
     pub failures: &'a [Failure],
-    /// The original message (its header is returned).
+    /// The original message.
     pub original: &'a [u8],
+    /// Return the whole original (RET=FULL), not only its header (RFC 3461 §4.3).
+    pub return_full: bool,
+    /// The sender's ENVID, quoted back (RFC 3464 §2.2.1).
+    pub envelope_id: Option<&'a str>,
 }
 
 /// The bounce message, dated `date` and identified by `message_id`.
@@ -94,11 +98,15 @@ pub fn build(report: &Report<'_>, date: DateTime, message_id: &str) -> Vec<u8> {
     part(&mut out, "text/plain; charset=us-ascii", human.as_bytes());
 
     // RFC 3464 §2.2, §2.3: per-message fields, a blank line, then one group per recipient.
-    let mut status = format!(
+    let mut status = String::new();
+    if let Some(envid) = report.envelope_id {
+        status.push_str(&format!("Original-Envelope-Id: {envid}\r\n"));
+    }
+    status.push_str(&format!(
         "Reporting-MTA: dns; {}\r\nArrival-Date: {}\r\n",
         report.reporting_mta,
         report.arrival.rfc5322()
-    );
+    ));
     for f in report.failures {
         status.push_str(&format!(
             "\r\nFinal-Recipient: rfc822; {}\r\nAction: failed\r\nStatus: {}\r\n",
@@ -113,9 +121,13 @@ pub fn build(report: &Report<'_>, date: DateTime, message_id: &str) -> Vec<u8> {
     }
     part(&mut out, "message/delivery-status", status.as_bytes());
 
-    let split = header::split(report.original, 0..report.original.len());
-    let original_header = report.original.get(split.fields).unwrap_or_default();
-    part(&mut out, "text/rfc822-headers", original_header);
+    if report.return_full {
+        part(&mut out, "message/rfc822", report.original);
+    } else {
+        let split = header::split(report.original, 0..report.original.len());
+        let original_header = report.original.get(split.fields).unwrap_or_default();
+        part(&mut out, "text/rfc822-headers", original_header);
+    }
     out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     out
 }
@@ -141,6 +153,8 @@ mod tests {
             arrival: TEXTBOOK_EPOCH,
             failures: &failures,
             original,
+            return_full: false,
+            envelope_id: Some("QQ314159"),
         };
         let when = DateTime {
             instant: TEXTBOOK_EPOCH,

@@ -300,6 +300,19 @@ impl World {
 
     /// Returns the failures to the sender (RFC 3464), from the host that queued the message.
     fn bounce(&mut self, entry: &Queued, failures: &[dsn::Failure]) {
+        // RFC 3461 §4.1: no report for recipients whose NOTIFY left out FAILURE.
+        let silent = |f: &&dsn::Failure| {
+            entry
+                .job
+                .no_failure_notice
+                .iter()
+                .any(|a| a.to_string().eq_ignore_ascii_case(&f.recipient))
+        };
+        let failures: Vec<dsn::Failure> = failures.iter().filter(|f| !silent(f)).cloned().collect();
+        if failures.is_empty() {
+            return;
+        }
+        let failures = failures.as_slice();
         let Some(sender) = entry.job.from.clone() else {
             // §6.1: a bounce that cannot be delivered is not bounced again.
             let text = format!(
@@ -320,6 +333,8 @@ impl World {
             arrival: entry.queued_at,
             failures,
             original: &entry.job.raw,
+            return_full: entry.job.ret_full,
+            envelope_id: entry.job.envid.as_deref(),
         };
         let raw = dsn::build(&report, date, &message_id);
         let queue_id = format!("{}B", entry.job.queue_id);
@@ -355,6 +370,9 @@ impl World {
                     raw,
                     eight_bit: false,
                     smtputf8: false,
+                    ret_full: false,
+                    envid: None,
+                    no_failure_notice: Vec::new(),
                 },
             );
         }

@@ -98,8 +98,6 @@ pub struct Client {
     content: Vec<u8>,
     outcomes: Vec<Option<Outcome>>,
     mail_refused: Option<Reply>,
-    /// Whether a positive DATA (354) was seen.
-    data_started: bool,
 }
 
 fn synthetic(code: u16, status: (u8, u16, u16), text: &str) -> Reply {
@@ -129,7 +127,6 @@ impl Client {
             content: Vec::new(),
             outcomes: vec![None; count],
             mail_refused: None,
-            data_started: false,
         }
     }
 
@@ -413,7 +410,6 @@ impl Client {
                     && self.mail_refused.is_none()
                     && self.outcomes.iter().any(Option::is_none)
                 {
-                    self.data_started = true;
                     self.step = Step::Content;
                     let content = std::mem::take(&mut self.content);
                     self.out.push_back(Output::Send(content));
@@ -442,6 +438,174 @@ impl Client {
             }
             self.send(&next);
             self.pending.push_back(next);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(s: &str) -> Address {
+        Address::parse(s).unwrap_or_else(|| panic!("{s}"))
+    }
+
+    fn client(message: &str, to: &[&str]) -> Client {
+        Client::new(Config {
+            helo: "mail.crepes.fr".into(),
+            auth: None,
+            from: Some(addr("alice@crepes.fr")),
+            to: to.iter().map(|t| addr(t)).collect(),
+            message: message.as_bytes().to_vec(),
+        })
+    }
+
+    /// Feeds `reply` and returns what the client sent in answer (and its report, if done).
+    fn step(c: &mut Client, reply: &str) -> (String, Option<Vec<(Address, Outcome)>>) {
+        c.feed(reply.as_bytes());
+        let mut sent = String::new();
+        let mut done = None;
+        while let Some(o) = c.poll_output() {
+            match o {
+                Output::Send(b) => sent.push_str(&String::from_utf8_lossy(&b)),
+                Output::Done(r) => done = Some(r),
+            }
+        }
+        (sent, done)
+    }
+
+    #[test]
+    fn an_old_server_gets_helo_one_command_at_a_time_and_seven_bit_mail() {
+        let mut c = client("Subject: été\r\n\r\nà bientôt\r\n", &["bob@hamburger.edu"]);
+        assert_eq!(
+            step(&mut c, "220 old.example SMTP\r\n").0,
+            "EHLO mail.crepes.fr\r\n"
+        );
+        // RFC 5321 §3.2: EHLO refused, HELO instead.
+        assert_eq!(
+            step(&mut c, "500 Command unrecognized\r\n").0,
+            "HELO mail.crepes.fr\r\n"
+        );
+        // No extensions: no parameters, no pipelining.
+        assert_eq!(
+            step(&mut c, "250 old.example\r\n").0,
+            "MAIL FROM:<alice@crepes.fr>\r\n"
+        );
+        assert_eq!(
+            step(&mut c, "250 OK\r\n").0,
+            "RCPT TO:<bob@hamburger.edu>\r\n"
+        );
+        assert_eq!(step(&mut c, "250 OK\r\n").0, "DATA\r\n");
+        let (content, _) = step(&mut c, "354 go ahead\r\n");
+        // Without 8BITMIME the message was made 7-bit (RFC 6152 §3).
+        assert!(
+            crate::mail::seven_bit::is_7bit_clean(content.as_bytes()),
+            "{content}"
+        );
+        assert!(
+            content.contains("Content-Transfer-Encoding: quoted-printable"),
+            "{content}"
+        );
+        assert!(content.ends_with("\r\n.\r\n"));
+        assert_eq!(step(&mut c, "250 OK\r\n").0, "QUIT\r\n");
+        let (_, done) = step(&mut c, "221 bye\r\n");
+        let report = done.unwrap_or_else(|| panic!("done"));
+        assert!(matches!(report[0].1, Outcome::Delivered(_)));
+    }
+
+    #[test]
+    fn eight_bit_mail_is_declared_to_a_server_with_8bitmime() {
+        let mut c = client("Subject: é\r\n\r\né\r\n", &["bob@hamburger.edu"]);
+        step(&mut c, "220 x\r\n");
+        let (sent, _) = step(
+            &mut c,
+            "250-x\r\n250-8BITMIME\r\n250-PIPELINING\r\n250 SIZE 1000\r\n",
+        );
+        assert_eq!(
+            sent,
+            "MAIL FROM:<alice@crepes.fr> BODY=8BITMIME SIZE=19\r\nRCPT TO:<bob@hamburger.edu>\r\nDATA\r\n",
+            "pipelined"
+        );
+        step(&mut c, "250 2.1.0 OK\r\n250 2.1.5 OK\r\n");
+        let (content, _) = step(&mut c, "354 go\r\n");
+        assert_eq!(content, "Subject: é\r\n\r\né\r\n.\r\n", "sent as it is");
+    }
+
+    #[test]
+    fn what_cannot_be_made_seven_bit_is_not_sent() {
+        let mut c = client("From: zé@crêpes.fr\r\n\r\nx\r\n", &["bob@hamburger.edu"]);
+        step(&mut c, "220 x\r\n");
+        let (sent, _) = step(&mut c, "250 x\r\n");
+        assert_eq!(sent, "QUIT\r\n");
+        let (_, done) = step(&mut c, "221 bye\r\n");
+        let report = done.unwrap_or_else(|| panic!("done"));
+        assert!(
+            matches!(&report[0].1, Outcome::Failed(r) if r.code == 554 && r.text().contains("SMTPUTF8")),
+            "{report:?}"
+        );
+    }
+
+    #[test]
+    fn each_recipient_gets_its_own_outcome() {
+        let mut c = client(
+            "Subject: s\r\n\r\nx\r\n",
+            &["a@h.example", "b@h.example", "c@h.example"],
+        );
+        step(&mut c, "220 x\r\n");
+        step(&mut c, "250-x\r\n250 PIPELINING\r\n");
+        let (content, _) = step(
+            &mut c,
+            "250 OK\r\n250 OK\r\n450 4.2.1 mailbox busy\r\n550 5.1.1 no such user\r\n354 go\r\n",
+        );
+        assert!(content.ends_with(".\r\n"));
+        step(&mut c, "250 OK\r\n");
+        let (_, done) = step(&mut c, "221 bye\r\n");
+        let outcomes: Vec<u16> = done
+            .unwrap_or_default()
+            .iter()
+            .map(|(_, o)| o.reply().code)
+            .collect();
+        assert_eq!(outcomes, [250, 450, 550]);
+    }
+
+    #[test]
+    fn a_refusing_greeting_or_a_lost_connection_settle_everyone() {
+        let mut c = client("x", &["a@h.example"]);
+        assert_eq!(step(&mut c, "554 5.7.1 go away\r\n").0, "QUIT\r\n");
+        c.handle_close();
+        let (_, done) = step(&mut c, "");
+        assert!(
+            matches!(done.as_deref(), Some([(_, Outcome::Failed(_))])),
+            "{done:?}"
+        );
+        let mut c = client("x", &["a@h.example"]);
+        step(&mut c, "220 x\r\n");
+        c.handle_close();
+        let (_, done) = step(&mut c, "");
+        assert!(
+            matches!(done.as_deref(), Some([(_, Outcome::Deferred(r))]) if r.code == 421),
+            "{done:?}"
+        );
+    }
+
+    mod properties {
+        #![cfg(not(target_arch = "wasm32"))]
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+            #[test]
+            fn any_server_bytes_end_in_one_report(bytes in proptest::collection::vec(any::<u8>(), 0..600), split in 1usize..40) {
+                let mut c = client("Subject: s\r\n\r\nx\r\n", &["a@h.example", "b@h.example"]);
+                let mut reports = 0;
+                for chunk in bytes.chunks(split) {
+                    reports += usize::from(step(&mut c, &String::from_utf8_lossy(chunk)).1.is_some());
+                }
+                c.handle_close();
+                reports += usize::from(step(&mut c, "").1.is_some());
+                prop_assert_eq!(reports, 1);
+            }
         }
     }
 }

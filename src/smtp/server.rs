@@ -82,6 +82,12 @@ pub struct RelayJob {
     /// BODY=8BITMIME was declared.
     pub eight_bit: bool,
     pub smtputf8: bool,
+    /// RET=FULL (RFC 3461 §4.3): a bounce returns the whole message, not just its header.
+    pub ret_full: bool,
+    /// ENVID (RFC 3461 §4.4), quoted back in a bounce.
+    pub envid: Option<String>,
+    /// Recipients whose NOTIFY does not ask for failure reports (RFC 3461 §4.1).
+    pub no_failure_notice: Vec<Address>,
 }
 
 /// A recipient accepted by RCPT.
@@ -90,6 +96,8 @@ struct Recipient {
     address: Address,
     /// The local account, or `None` for a recipient to relay.
     local: Option<String>,
+    /// NOTIFY includes FAILURE (the default when NOTIFY is absent, RFC 3461 §4.1).
+    notify_failure: bool,
 }
 
 /// The envelope being built by MAIL and RCPT.
@@ -98,6 +106,8 @@ struct Transaction {
     from: Option<Address>,
     eight_bit: bool,
     smtputf8: bool,
+    ret_full: bool,
+    envid: Option<String>,
     recipients: Vec<Recipient>,
 }
 
@@ -383,6 +393,8 @@ impl Server {
             from,
             eight_bit: false,
             smtputf8: false,
+            ret_full: false,
+            envid: None,
             recipients: Vec::new(),
         };
         for p in params {
@@ -421,9 +433,11 @@ impl Server {
                 }
                 ("SMTPUTF8", None) => txn.smtputf8 = true,
                 // RFC 3461 §4.3, §4.4 and RFC 4954 §5: accepted; this lab sends no DSN on success.
-                ("RET", Some(v))
-                    if v.eq_ignore_ascii_case("FULL") || v.eq_ignore_ascii_case("HDRS") => {}
-                ("ENVID", Some(_)) | ("AUTH", Some(_)) => {}
+                ("RET", Some(v)) if v.eq_ignore_ascii_case("FULL") => txn.ret_full = true,
+                ("RET", Some(v)) if v.eq_ignore_ascii_case("HDRS") => txn.ret_full = false,
+                ("ENVID", Some(v)) => txn.envid = Some(v.to_string()),
+                // RFC 4954 §5: the AUTH parameter of MAIL is accepted and not acted on.
+                ("AUTH", Some(_)) => {}
                 (keyword, _) => {
                     return self.error(
                         555,
@@ -458,10 +472,33 @@ impl Server {
             // §4.5.3.1.10: 452 for too many recipients, so the client sends the rest later.
             return self.error(452, (4, 5, 3), "Too many recipients");
         }
+        let mut notify_failure = true;
         for p in params {
             match p.keyword.as_str() {
-                // RFC 3461 §4.1, §4.2.
-                "NOTIFY" | "ORCPT" => {}
+                // RFC 3461 §4.1: NEVER alone, or any of SUCCESS, FAILURE and DELAY.
+                "NOTIFY" => {
+                    let values: Vec<String> = p
+                        .value
+                        .as_deref()
+                        .unwrap_or_default()
+                        .split(',')
+                        .map(str::to_ascii_uppercase)
+                        .collect();
+                    let known = values
+                        .iter()
+                        .all(|v| matches!(v.as_str(), "NEVER" | "SUCCESS" | "FAILURE" | "DELAY"));
+                    let never_alone = !values.iter().any(|v| v == "NEVER") || values.len() == 1;
+                    if !known || !never_alone {
+                        return self.error(
+                            501,
+                            (5, 5, 4),
+                            "NOTIFY is NEVER, or a list of SUCCESS, FAILURE and DELAY",
+                        );
+                    }
+                    notify_failure = values.iter().any(|v| v == "FAILURE");
+                }
+                // RFC 3461 §4.2.
+                "ORCPT" => {}
                 keyword => {
                     return self.error(
                         555,
@@ -491,6 +528,7 @@ impl Server {
                 Some(user) => Recipient {
                     address: to.clone(),
                     local: Some(user),
+                    notify_failure,
                 },
                 None => return self.error(550, (5, 1, 1), format!("<{to}>: no such user here")),
             }
@@ -498,6 +536,7 @@ impl Server {
             Recipient {
                 address: to.clone(),
                 local: None,
+                notify_failure,
             }
         } else {
             // §3.6.2, §7.1: an MX that relays for anyone is an open relay.
@@ -797,6 +836,14 @@ impl Server {
                 raw: stamped,
                 eight_bit: txn.eight_bit,
                 smtputf8: txn.smtputf8,
+                ret_full: txn.ret_full,
+                envid: txn.envid.clone(),
+                no_failure_notice: txn
+                    .recipients
+                    .iter()
+                    .filter(|r| r.local.is_none() && !r.notify_failure)
+                    .map(|r| r.address.clone())
+                    .collect(),
             })));
         }
         self.ok((2, 0, 0), format!("OK: queued as {queue_id}"));

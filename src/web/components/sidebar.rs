@@ -15,7 +15,10 @@ pub struct Props {
 /// Commands a newcomer can run with one click.
 const QUICK_START: &[(&str, &str)] = &[
     ("help", "what the lab can do"),
-    ("hosts", "the machines you can reach"),
+    (
+        "telnet mail.hamburger.edu 25",
+        "speak SMTP by hand: HELO, MAIL FROM, RCPT TO, DATA",
+    ),
     (
         "telnet mail.hamburger.edu 110",
         "speak POP3 by hand: user bob, pass hungry, list",
