@@ -16,8 +16,10 @@ pub enum Framed {
         /// Whether it ended in CRLF (`false`: a bare LF).
         crlf: bool,
     },
-    /// A line longer than the limit; its octets were dropped.
-    TooLong,
+    /// A line longer than the limit, reported once its line end arrived; its octets were
+    /// dropped. `crlf` says how it ended, so a protocol can tell whether a next line starts
+    /// after a CRLF (SMTP's end of data is `<CRLF>.<CRLF>` and nothing else).
+    TooLong { crlf: bool },
 }
 
 /// Splits a byte stream into lines of at most `max` octets (line end included), or hands out
@@ -30,6 +32,8 @@ pub struct LineReader {
     start: usize,
     /// Dropping the rest of an over-long line.
     discarding: bool,
+    /// The last octet dropped while discarding (to know whether the line ends in CRLF).
+    last_dropped: u8,
 }
 
 impl LineReader {
@@ -40,6 +44,7 @@ impl LineReader {
             buf: Vec::new(),
             start: 0,
             discarding: false,
+            last_dropped: 0,
         }
     }
 
@@ -53,45 +58,46 @@ impl LineReader {
     }
 
     /// The next complete line, if one has arrived. While no line end has arrived, at most
-    /// `max` octets are kept: an over-long line is reported once and its octets dropped.
+    /// `max` octets are kept: an over-long line is dropped as it comes and reported once, when
+    /// its line end arrives.
     pub fn next_line(&mut self) -> Option<Framed> {
-        loop {
-            let unread = self.buf.get(self.start..).unwrap_or_default();
-            match unread.iter().position(|&b| b == b'\n') {
-                Some(lf) => {
-                    let line_start = self.start;
-                    self.start += lf + 1;
-                    if self.discarding {
-                        self.discarding = false;
-                        continue;
-                    }
-                    if lf + 1 > self.max {
-                        return Some(Framed::TooLong);
-                    }
-                    let mut bytes = self
-                        .buf
-                        .get(line_start..line_start + lf)
-                        .unwrap_or_default()
-                        .to_vec();
-                    let crlf = bytes.last() == Some(&b'\r');
-                    if crlf {
-                        bytes.pop();
-                    }
-                    return Some(Framed::Line { bytes, crlf });
+        let unread = self.buf.get(self.start..).unwrap_or_default();
+        match unread.iter().position(|&b| b == b'\n') {
+            Some(lf) => {
+                let line_start = self.start;
+                self.start += lf + 1;
+                let before_lf = match lf.checked_sub(1) {
+                    Some(i) => self.buf.get(line_start + i).copied(),
+                    None if self.discarding => Some(self.last_dropped),
+                    None => None,
+                };
+                if self.discarding || lf + 1 > self.max {
+                    self.discarding = false;
+                    return Some(Framed::TooLong {
+                        crlf: before_lf == Some(b'\r'),
+                    });
                 }
-                None => {
-                    if unread.len() > self.max {
-                        // Too long already: drop what came and what is still to come.
-                        self.start = self.buf.len();
-                        let first = !self.discarding;
-                        self.discarding = true;
-                        return first.then_some(Framed::TooLong);
-                    }
-                    if self.discarding {
-                        self.start = self.buf.len();
-                    }
-                    return None;
+                let mut bytes = self
+                    .buf
+                    .get(line_start..line_start + lf)
+                    .unwrap_or_default()
+                    .to_vec();
+                let crlf = bytes.last() == Some(&b'\r');
+                if crlf {
+                    bytes.pop();
                 }
+                Some(Framed::Line { bytes, crlf })
+            }
+            None => {
+                if unread.len() > self.max || self.discarding {
+                    // Too long already: drop what came; the rest is dropped as it comes.
+                    if let Some(&last) = unread.last() {
+                        self.last_dropped = last;
+                    }
+                    self.start = self.buf.len();
+                    self.discarding = true;
+                }
+                None
             }
         }
     }
@@ -212,11 +218,34 @@ mod tests {
         seen.extend(lines(&mut r));
         assert_eq!(
             seen,
-            [line("ok", true), Framed::TooLong, line("next", true)]
+            [
+                line("ok", true),
+                Framed::TooLong { crlf: true },
+                line("next", true)
+            ]
         );
         // Exactly at the limit (CRLF included) is fine; one more is not.
         r.push(b"12345678\r\n123456789\r\n");
-        assert_eq!(lines(&mut r), [line("12345678", true), Framed::TooLong]);
+        assert_eq!(
+            lines(&mut r),
+            [line("12345678", true), Framed::TooLong { crlf: true }]
+        );
+    }
+
+    #[test]
+    fn an_overlong_line_says_how_it_ended_even_across_pushes() {
+        let mut r = LineReader::new(10);
+        r.push(&[b'x'; 30]);
+        r.push(b"\r");
+        assert_eq!(r.next_line(), None, "not ended yet");
+        r.push(b"\n");
+        assert_eq!(r.next_line(), Some(Framed::TooLong { crlf: true }));
+        r.push(&[b'y'; 30]);
+        r.push(b"\n.\r\n");
+        assert_eq!(
+            lines(&mut r),
+            [Framed::TooLong { crlf: false }, line(".", true)]
+        );
     }
 
     #[test]

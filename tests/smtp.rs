@@ -265,29 +265,37 @@ fn the_limits_of_rfc5321_4_5_3_are_enforced() {
         "{answer}"
     );
     assert_eq!(bobs_messages(&world).len(), 2);
-    // The message size limit, declared (SIZE=) and actual.
+    // The message size limit, declared (SIZE=) and actual. The server offers the store's limit
+    // less room for the trace fields it adds, so whatever it accepts fits the store.
     if let Some(host) = world.host_mut("mail.hamburger.edu") {
-        host.store_mut().set_max_message_size(100);
+        host.store_mut().set_max_message_size(10_000);
     }
+    let offered = 10_000 - maillab::smtp::server::TRACE_ALLOWANCE;
     let conn = connect(&mut world, "mail.hamburger.edu", SMTP_PORT);
-    let answer = say(
-        &mut world,
-        conn,
-        b"EHLO a.example\r\nMAIL FROM:<a@a.example> SIZE=101\r\n",
-    );
+    let answer = say(&mut world, conn, b"EHLO a.example\r\n");
     assert!(
-        answer.ends_with(
-            "552 5.3.4 Message size exceeds fixed maximum message size (100 octets)\r\n"
-        ),
+        answer.contains(&format!("250-SIZE {offered}\r\n")),
         "{answer}"
     );
+    let too_big = format!("MAIL FROM:<a@a.example> SIZE={}\r\n", offered + 1);
+    let refused =
+        format!("552 5.3.4 Message size exceeds fixed maximum message size ({offered} octets)\r\n");
+    assert_eq!(say(&mut world, conn, too_big.as_bytes()), refused);
     let mut big = b"MAIL FROM:<a@a.example>\r\nRCPT TO:<bob@hamburger.edu>\r\nDATA\r\n".to_vec();
-    big.extend(format!("{}\r\n.\r\n", "z".repeat(200)).bytes());
-    assert!(
-        say(&mut world, conn, &big).ends_with(
-            "552 5.3.4 Message size exceeds fixed maximum message size (100 octets)\r\n"
-        )
-    );
+    for _ in 0..offered / 100 + 1 {
+        big.extend(format!("{}\r\n", "z".repeat(98)).bytes());
+    }
+    big.extend_from_slice(b".\r\n");
+    assert!(say(&mut world, conn, &big).ends_with(&refused));
+    // Just within the offered size: accepted and stored, trace fields and all.
+    let mut fits = b"MAIL FROM:<a@a.example>\r\nRCPT TO:<bob@hamburger.edu>\r\nDATA\r\n".to_vec();
+    for _ in 0..offered / 100 {
+        fits.extend(format!("{}\r\n", "z".repeat(98)).bytes());
+    }
+    fits.extend_from_slice(b".\r\n");
+    let answer = say(&mut world, conn, &fits);
+    assert!(answer.contains("250 2.0.0 OK: queued as"), "{answer}");
+    assert_eq!(bobs_messages(&world).len(), 3);
 }
 
 #[test]
@@ -305,7 +313,7 @@ fn a_bare_lf_never_ends_the_data_and_is_refused() {
     let answer = say(&mut world, conn, b".\r\n");
     assert_eq!(
         answer,
-        "554 5.6.0 Bare LF in the message: lines end with CRLF (RFC 5321 §2.3.8)\r\n"
+        "554 5.6.0 Bare LF in the message: lines end with CRLF (RFC 5321 section 2.3.8)\r\n"
     );
     assert_eq!(bobs_messages(&world).len(), 2);
 }
@@ -429,4 +437,86 @@ mod properties {
             prop_assert_eq!(accepted, stored);
         }
     }
+}
+
+#[test]
+fn an_overlong_line_ending_in_a_bare_lf_cannot_smuggle_an_end_of_data() {
+    let mut world = world();
+    let conn = connect(&mut world, "mail.hamburger.edu", SMTP_PORT);
+    let mut attack = ENVELOPE.to_vec();
+    attack.extend_from_slice(&[b'x'; 1200]);
+    attack.extend_from_slice(b"\n.\r\nMAIL FROM:<ceo@hamburger.edu>\r\nRCPT TO:<bob@hamburger.edu>\r\nDATA\r\nFrom: ceo\r\n\r\nwire money\r\n.\r\n");
+    let answer = say(&mut world, conn, &attack);
+    assert!(!answer.contains("Sender <ceo@"), "{answer}");
+    assert_eq!(answer.matches("OK: queued as").count(), 0, "{answer}");
+    assert_eq!(bobs_messages(&world).len(), 2);
+}
+
+#[test]
+fn a_998_octet_line_starting_with_a_dot_is_legal() {
+    // RFC 5321 §4.5.3.1.6: the limit does not count the dot added for transparency.
+    let mut world = world();
+    let conn = connect(&mut world, "mail.hamburger.edu", SMTP_PORT);
+    let line = format!(".{}", "d".repeat(997));
+    let mut message = b"Subject: long\r\n\r\n".to_vec();
+    message.extend_from_slice(line.as_bytes());
+    message.extend_from_slice(b"\r\n");
+    let mut wire = ENVELOPE.to_vec();
+    maillab::wire::write_dot_stuffed(&mut wire, &message);
+    assert!(say(&mut world, conn, &wire).contains("250 2.0.0 OK: queued as"));
+    assert_eq!(without_trace(&bobs_messages(&world)[2]), message);
+}
+
+#[test]
+fn states_and_parameters_the_review_found_wanting() {
+    let mut world = world();
+    // postmaster MUST be accepted (§4.5.1), with or without the domain.
+    let conn = connect(&mut world, "mail.hamburger.edu", SMTP_PORT);
+    let answer = say(&mut world, conn, b"EHLO x.example\r\nMAIL FROM:<a@x.example>\r\nRCPT TO:<Postmaster>\r\nRCPT TO:<postmaster@hamburger.edu>\r\n");
+    assert_eq!(answer.matches("250 2.1.5").count(), 2, "{answer}");
+    // A MAIL line with extension parameters may exceed 512 octets (§4.5.3.1.4).
+    let envid = "e".repeat(100);
+    let long = format!(
+        "RSET\r\nMAIL FROM:<a@x.example> SIZE=10 RET=HDRS ENVID={envid} AUTH=<>\r\nRCPT TO:<bob@hamburger.edu> NOTIFY=FAILURE ORCPT=rfc822;{}\r\n",
+        "o".repeat(450)
+    );
+    let answer = say(&mut world, conn, long.as_bytes());
+    assert!(
+        answer.ends_with(
+            "250 2.1.0 Sender <a@x.example> OK\r\n250 2.1.5 Recipient <bob@hamburger.edu> OK\r\n"
+        ),
+        "{answer}"
+    );
+    // MAIL in the middle of a BDAT transaction is nested (RFC 3030 §2).
+    let answer = say(
+        &mut world,
+        conn,
+        b"BDAT 3\r\nabcMAIL FROM:<b@x.example>\r\n",
+    );
+    assert!(
+        answer.ends_with("503 5.5.1 Nested MAIL command: RSET first\r\n"),
+        "{answer}"
+    );
+    // A non-ASCII reverse-path without SMTPUTF8: 550 (RFC 6531 §3.5).
+    let answer = say(
+        &mut world,
+        conn,
+        "RSET\r\nMAIL FROM:<zoé@x.example>\r\n".as_bytes(),
+    );
+    assert!(
+        answer.ends_with("550 5.6.7 A non-ASCII address needs the SMTPUTF8 parameter\r\n"),
+        "{answer}"
+    );
+    // An over-long line in an AUTH exchange ends it (RFC 4954 §4).
+    let conn = connect(&mut world, "mail.crepes.fr", SUBMISSION_PORT);
+    say(&mut world, conn, b"EHLO x\r\nAUTH PLAIN\r\n");
+    let answer = say(
+        &mut world,
+        conn,
+        format!("{}\r\nMAIL FROM:<a@x.example>\r\n", "A".repeat(3000)).as_bytes(),
+    );
+    assert_eq!(
+        answer,
+        "500 5.5.6 Authentication exchange line is too long\r\n530 5.7.0 Authentication required: AUTH first (port 587 is for submission)\r\n"
+    );
 }

@@ -164,16 +164,18 @@ impl Connection {
                 now,
             ))),
             Service::SmtpMx | Service::Submission => {
-                let role = if to.service == Service::SmtpMx {
-                    Role::Mx
+                let (role, hops) = if to.service == Service::SmtpMx {
+                    (Role::Mx, 1)
                 } else {
-                    Role::Submission
+                    (Role::Submission, 2)
                 };
                 ServerSession::Smtp(Box::new(smtp_server::Server::greet(
                     smtp_server::Config {
                         host: to.host.to_string(),
                         role,
-                        max_size: to.max_message_size,
+                        max_size: to
+                            .max_message_size
+                            .saturating_sub(hops * smtp_server::TRACE_ALLOWANCE),
                         peer: to.peer.clone(),
                         token: to.token.clone(),
                     },

@@ -168,7 +168,7 @@ impl Client {
                 return;
             }
             match framed {
-                Framed::TooLong => {
+                Framed::TooLong { .. } => {
                     self.fail(ClientError::Protocol("a line longer than 1 MiB".into()))
                 }
                 Framed::Line { bytes, .. } => self.line(&bytes),

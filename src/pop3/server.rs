@@ -156,7 +156,7 @@ impl Server {
                 break;
             }
             match framed {
-                Framed::TooLong => self.reply(Response::err(format!(
+                Framed::TooLong { .. } => self.reply(Response::err(format!(
                     "line too long (at most {MAX_COMMAND_LINE} octets with CRLF)"
                 ))),
                 Framed::Line { bytes, .. } => self.line(&bytes, store),

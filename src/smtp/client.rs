@@ -147,7 +147,7 @@ impl Client {
             }
             let line = match framed {
                 Framed::Line { bytes, .. } => bytes,
-                Framed::TooLong => {
+                Framed::TooLong { .. } => {
                     self.abort(synthetic(
                         451,
                         (4, 4, 0),

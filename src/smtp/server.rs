@@ -25,6 +25,14 @@ use crate::store::{Origin, Store};
 use crate::time::Instant;
 use crate::wire::{Framed, LineReader, unstuff};
 
+/// Room kept below the store's message limit for the trace fields each hop adds (Return-Path,
+/// Received): a message accepted within the SIZE a server offers always fits the store, and a
+/// submitted one fits the next hop as well (submission offers two allowances less).
+pub const TRACE_ALLOWANCE: usize = 4096;
+
+/// RFC 5321 §4.5.3.1.4: MAIL and RCPT lines may grow past 512 octets by the parameters of the
+/// extensions offered (SIZE, AUTH=, ENVID, NOTIFY, ORCPT: RFC 1870, RFC 4954, RFC 3461).
+pub const MAX_PARAMETER_LINE: usize = 2048;
 /// RFC 5321 §4.5.3.1.6: a text line is at most 1000 octets with its CRLF.
 pub const MAX_TEXT_LINE: usize = 1000;
 /// RFC 5321 §4.5.3.1.8: at least 100 recipients must be accepted; this is the limit.
@@ -187,7 +195,7 @@ impl Server {
             state: State::Connected,
             helo: None,
             authenticated: None,
-            reader: LineReader::new(MAX_COMMAND_LINE),
+            reader: LineReader::new(MAX_PARAMETER_LINE),
             out: VecDeque::new(),
             deadline: now.saturating_add(COMMAND_TIMEOUT),
             messages: 0,
@@ -289,10 +297,15 @@ impl Server {
             };
             match (&self.state, framed) {
                 (State::Data { .. }, framed) => self.data_line(framed, store, now),
-                (_, Framed::TooLong) => self.error(
+                // RFC 4954 §4: an over-long response line ends the exchange with 500 5.5.6.
+                (State::Authenticating(_), Framed::TooLong { .. }) => {
+                    self.state = State::Ready;
+                    self.error(500, (5, 5, 6), "Authentication exchange line is too long");
+                }
+                (_, Framed::TooLong { .. }) => self.error(
                     500,
                     (5, 5, 2),
-                    "Line too long (at most 512 octets with CRLF)",
+                    "Line too long (at most 512 octets with CRLF, more for MAIL and RCPT parameters)",
                 ),
                 (State::Authenticating(_), Framed::Line { bytes, .. }) => {
                     self.sasl_step(&bytes, store)
@@ -308,6 +321,14 @@ impl Server {
             Err(e @ ParseError::Unknown(_)) => return self.error(500, (5, 5, 1), e.to_string()),
             Err(e) => return self.error(e.code(), (5, 5, 4), e.to_string()),
         };
+        let with_parameters = matches!(command, Command::Mail { .. } | Command::Rcpt { .. });
+        if line.len() + 2 > MAX_COMMAND_LINE && !with_parameters {
+            return self.error(
+                500,
+                (5, 5, 2),
+                "Line too long (at most 512 octets with CRLF)",
+            );
+        }
         match command {
             Command::Helo(domain) => self.helo(domain, false),
             Command::Ehlo(domain) => self.helo(domain, true),
@@ -378,7 +399,9 @@ impl Server {
     fn mail(&mut self, from: Option<Address>, params: &[Param]) {
         match self.state {
             State::Connected => return self.error(503, (5, 5, 1), "Send HELO or EHLO first"),
-            State::Mail(_) => return self.error(503, (5, 5, 1), "Nested MAIL command: RSET first"),
+            State::Mail(_) | State::Chunking { .. } => {
+                return self.error(503, (5, 5, 1), "Nested MAIL command: RSET first");
+            }
             _ => {}
         }
         if self.config.role == Role::Submission && self.authenticated.is_none() {
@@ -449,7 +472,7 @@ impl Server {
         }
         if txn.from.as_ref().is_some_and(|a| !a.is_ascii()) && !txn.smtputf8 {
             return self.error(
-                553,
+                550,
                 (5, 6, 7),
                 "A non-ASCII address needs the SMTPUTF8 parameter",
             );
@@ -514,16 +537,17 @@ impl Server {
         // §4.5.1: <postmaster> (without a domain) is always local.
         let local_domain = to.domain.is_empty() || store.serves(&to.domain);
         let recipient = if local_domain {
-            let lookup = if to.domain.is_empty() {
-                store
-                    .accounts()
-                    .find(|a| a.eq_ignore_ascii_case("postmaster"))
-                    .map(str::to_string)
-            } else {
-                store
-                    .account_for_address(&to.to_string())
-                    .map(str::to_string)
-            };
+            let lookup = store
+                .account_for_address(&to.to_string())
+                .map(str::to_string);
+            // §4.5.1: postmaster MUST be accepted; without an account of that name, the host's
+            // first account (its administrator in a scenario) receives it.
+            let lookup = lookup.or_else(|| {
+                to.local_part
+                    .eq_ignore_ascii_case("postmaster")
+                    .then(|| store.accounts().next().map(str::to_string))
+                    .flatten()
+            });
             match lookup {
                 Some(user) => Recipient {
                     address: to.clone(),
@@ -570,7 +594,7 @@ impl Server {
                     after_crlf: true,
                     problem: None,
                 };
-                self.reader.set_max(MAX_TEXT_LINE);
+                self.reader.set_max(MAX_TEXT_LINE + 1);
                 self.reply(Reply::new(
                     354,
                     None,
@@ -598,15 +622,15 @@ impl Server {
             return;
         };
         match framed {
-            Framed::TooLong => {
-                // §4.5.3.1.6: the line is lost, so is the message; read on to the end.
+            Framed::TooLong { crlf } => {
+                // §4.5.3.1.6: the line is lost, so is the message; read on to the end — which
+                // only a "." after a CRLF is (§4.1.1.4), however the long line ended.
                 problem.get_or_insert(Reply::new(
                     500,
                     status(5, 5, 2),
                     "Line too long (at most 1000 octets with CRLF)",
                 ));
-                // The over-long line did end; a "." after it may end the data.
-                *after_crlf = true;
+                *after_crlf = crlf;
             }
             Framed::Line { bytes, crlf } => {
                 // §4.1.1.4: only <CRLF>.<CRLF> ends the data; never a bare LF (no smuggling).
@@ -617,7 +641,7 @@ impl Server {
                     problem.get_or_insert(Reply::new(
                         554,
                         status(5, 6, 0),
-                        "Bare LF in the message: lines end with CRLF (RFC 5321 §2.3.8)",
+                        "Bare LF in the message: lines end with CRLF (RFC 5321 section 2.3.8)",
                     ));
                 }
                 let line = if *after_crlf {
@@ -625,6 +649,15 @@ impl Server {
                 } else {
                     &bytes[..]
                 };
+                // §4.5.3.1.6: 1000 octets with CRLF, not counting a dot added for transparency
+                // (the reader allows one more octet for it).
+                if line.len() + 2 > MAX_TEXT_LINE {
+                    problem.get_or_insert(Reply::new(
+                        500,
+                        status(5, 5, 2),
+                        "Line too long (at most 1000 octets with CRLF)",
+                    ));
+                }
                 if !txn.eight_bit && line.iter().any(|&b| b >= 0x80) {
                     problem.get_or_insert(Reply::new(
                         554,
@@ -650,7 +683,7 @@ impl Server {
     }
 
     fn end_of_data(&mut self, store: &mut Store, now: Instant) {
-        self.reader.set_max(MAX_COMMAND_LINE);
+        self.reader.set_max(MAX_PARAMETER_LINE);
         let State::Data {
             txn, data, problem, ..
         } = std::mem::replace(&mut self.state, State::Ready)
@@ -765,10 +798,13 @@ impl Server {
             .clone()
             .unwrap_or_else(|| ("unknown".into(), false));
         // RFC 3848: the protocol names in Received.
-        let with = match (esmtp, self.authenticated.is_some()) {
-            (false, _) => "SMTP",
-            (true, false) => "ESMTP",
-            (true, true) => "ESMTPA",
+        // RFC 3848, RFC 6531 §3.7.3: the protocol names in Received.
+        let with = match (esmtp, txn.smtputf8, self.authenticated.is_some()) {
+            (false, _, _) => "SMTP",
+            (true, false, false) => "ESMTP",
+            (true, false, true) => "ESMTPA",
+            (true, true, false) => "UTF8SMTP",
+            (true, true, true) => "UTF8SMTPA",
         };
         let single = match txn.recipients.as_slice() {
             [only] => format!("\r\n\tfor <{}>", only.address),
@@ -796,7 +832,20 @@ impl Server {
                 .map(ToString::to_string)
                 .unwrap_or_default()
         );
-        // Deliver to every local recipient first; if any store refuses, nothing is acknowledged.
+        // Every local copy must fit before any is delivered: then a refusal leaves nothing
+        // behind, and a retry cannot duplicate mail.
+        let copy_size = return_path.len() + stamped.len();
+        if txn.recipients.iter().any(|r| r.local.is_some()) && copy_size > store.max_message_size()
+        {
+            return self.error(
+                552,
+                (5, 3, 4),
+                format!(
+                    "Message size exceeds fixed maximum message size ({} octets)",
+                    self.config.max_size
+                ),
+            );
+        }
         let mut delivered = Vec::new();
         for recipient in &txn.recipients {
             let Some(user) = &recipient.local else {
