@@ -270,3 +270,55 @@ fn dsn_parameters_shape_the_bounce() {
             .ends_with("501 5.5.4 NOTIFY is NEVER, or a list of SUCCESS, FAILURE and DELAY\r\n")
     );
 }
+
+#[test]
+fn a_big_message_with_ret_full_still_bounces_with_its_header() {
+    let mut world = world();
+    for host in ["mail.crepes.fr", "mail.hamburger.edu"] {
+        if let Some(h) = world.host_mut(host) {
+            h.store_mut().set_max_message_size(20_000);
+        }
+    }
+    // Within what submission offers (20 000 less two trace allowances).
+    let conn = world
+        .connect("alice's laptop", "mail.crepes.fr", SUBMISSION_PORT)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut script = format!(
+        "EHLO laptop\r\nAUTH PLAIN {}\r\nMAIL FROM:<alice@crepes.fr> RET=FULL\r\nRCPT TO:<carol@hamburger.edu>\r\nDATA\r\nSubject: big\r\n\r\n",
+        sasl::Plain::encode("alice", "wonderland")
+    );
+    for _ in 0..110 {
+        script.push_str(&format!("{}\r\n", "b".repeat(98)));
+    }
+    script.push_str(".\r\n");
+    world
+        .send(conn, script.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(read(&mut world, conn).contains("250 2.0.0 OK: queued as"));
+    let alice = inbox(&world, "mail.crepes.fr", "alice");
+    assert_eq!(
+        alice.len(),
+        1,
+        "the bounce arrived, though the whole message would not fit"
+    );
+    let text = String::from_utf8_lossy(&alice[0]).into_owned();
+    assert!(
+        text.contains("Content-Type: text/rfc822-headers") && text.contains("Subject: big"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_relay_log_keeps_the_last_conversations_and_new_ones_stay_visible() {
+    let mut world = world();
+    for _ in 0..(maillab::net::RELAY_LOG + 5) {
+        submit(&mut world, &["bob@hamburger.edu"]);
+    }
+    assert_eq!(world.relay_log().count(), maillab::net::RELAY_LOG);
+    let seqs: Vec<u64> = world.relay_log().map(|r| r.seq).collect();
+    assert_eq!(seqs.first().copied(), Some(6));
+    assert_eq!(
+        seqs.last().copied(),
+        Some(maillab::net::RELAY_LOG as u64 + 5)
+    );
+}

@@ -52,6 +52,8 @@ pub struct Queued {
 /// One relay conversation, for `relaylog` and the UI.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RelayRecord {
+    /// Numbers the conversations of a world, from 1 (the log keeps only the last ones).
+    pub seq: u64,
     pub at: Instant,
     pub queue_id: String,
     pub from_host: String,
@@ -264,6 +266,19 @@ impl World {
                 })
                 .collect();
             self.log_relay(entry, &target, transcript, &summary.join("; "));
+            // §5.1: a server that only said "not now" to everyone is as good as unreachable:
+            // the next MX is tried.
+            let all_deferred = report
+                .iter()
+                .all(|(_, o)| matches!(o, Outcome::Deferred(_)));
+            if all_deferred {
+                let why = report
+                    .first()
+                    .map(|(_, o)| format!("{} {}", o.reply().code, o.reply().text()))
+                    .unwrap_or_default();
+                last = Some((target.clone(), why));
+                continue;
+            }
             return report
                 .into_iter()
                 .map(|(to, o)| (to, o, Some(target.clone())))
@@ -285,7 +300,9 @@ impl World {
         transcript: Vec<Exchange>,
         summary: &str,
     ) {
+        let seq = self.relay_log.back().map_or(1, |r| r.seq + 1);
         self.relay_log.push_back(RelayRecord {
+            seq,
             at: self.now,
             queue_id: entry.job.queue_id.clone(),
             from_host: entry.host.clone(),
@@ -336,7 +353,27 @@ impl World {
             return_full: entry.job.ret_full,
             envelope_id: entry.job.envid.as_deref(),
         };
-        let raw = dsn::build(&report, date, &message_id);
+        // RFC 3461 §4.3: RET=FULL returns the whole message — unless that would be too big to
+        // deliver, then the header is enough.
+        let full = dsn::build(&report, date, &message_id);
+        let limit = self
+            .hosts
+            .iter()
+            .find(|h| h.name() == entry.host)
+            .map_or(usize::MAX, |h| h.store().max_message_size())
+            .saturating_sub(crate::smtp::server::TRACE_ALLOWANCE * 2);
+        let raw = if full.len() > limit {
+            dsn::build(
+                &dsn::Report {
+                    return_full: false,
+                    ..report
+                },
+                date,
+                &message_id,
+            )
+        } else {
+            full
+        };
         let queue_id = format!("{}B", entry.job.queue_id);
         // The sender is usually a user of the host that queued the message: deliver directly.
         let now = self.now;
@@ -356,10 +393,17 @@ impl World {
                 )
                 .into_bytes();
                 stamped.extend_from_slice(&raw);
-                host.store_mut()
-                    .deliver(Origin::SYSTEM, &user, "INBOX", stamped, now)
-                    .ok()
+                Some(
+                    host.store_mut()
+                        .deliver(Origin::SYSTEM, &user, "INBOX", stamped, now),
+                )
             });
+        if let Some(Err(e)) = &local {
+            // The sender's own mailbox refused the bounce: nothing more can be done (§6.2).
+            let text = format!("the bounce for {sender} could not be delivered: {e}");
+            self.log_relay(entry, &entry.host, Vec::new(), &text);
+            return;
+        }
         if local.is_none() {
             self.enqueue(
                 &entry.host.clone(),

@@ -92,20 +92,19 @@ pub fn started(compose: &Compose) -> Vec<Line> {
 /// Builds the message and submits it; returns what to print.
 pub fn send(world: &mut World, compose: Compose) -> Vec<Line> {
     let account = &compose.from;
-    let (local, domain) = account
-        .address
-        .rsplit_once('@')
-        .unwrap_or((account.address.as_str(), ""));
     let mailbox = |a: &Address| Mailbox {
         name: None,
         route: None,
         local_part: a.local_part.clone(),
         domain: a.domain.clone(),
     };
-    let from = Address {
-        local_part: local.to_string(),
-        domain: domain.to_string(),
+    let Some(from) = Address::parse(&account.address) else {
+        return vec![Line::error(format!(
+            "mail: '{}' is not an address",
+            visible(&account.address)
+        ))];
     };
+    let domain = from.domain.clone();
     let draft = Draft {
         from: Some(mailbox(&from)),
         to: compose.to.iter().map(mailbox).collect(),
@@ -113,14 +112,14 @@ pub fn send(world: &mut World, compose: Compose) -> Vec<Line> {
         text: compose.body.join("\n") + "\n",
         ..Draft::default()
     };
-    let message_id = world.ids().message_id(domain);
+    let message_id = world.ids().message_id(&domain);
     let date = DateTime {
         instant: world.now(),
         offset_minutes: 0,
     };
     let message = draft.build(date, &message_id);
     let agent = format!("{}'s user agent", account.user);
-    let relays_before = world.relay_log().count();
+    let relays_before = world.relay_log().last().map_or(0, |r| r.seq);
     let config = Config {
         helo: format!("{}.{domain}", account.user),
         auth: Some((account.user.clone(), account.password.clone())),
@@ -173,7 +172,7 @@ pub fn send(world: &mut World, compose: Compose) -> Vec<Line> {
     }
     let relays: Vec<Line> = world
         .relay_log()
-        .skip(relays_before)
+        .filter(|r| r.seq > relays_before)
         .map(|r| {
             Line::info(format!(
                 "relay {} → {}: {}",

@@ -309,6 +309,21 @@ impl Client {
     fn envelope(&mut self) {
         let mut message = std::mem::take(&mut self.config.message);
         let mut params = Vec::new();
+        // RFC 6531 §3.5: a message with UTF-8 in its header is internationalized: it needs
+        // SMTPUTF8, or a downgrade of its header to encoded-words (which to_7bit does).
+        let split = crate::mail::header::split(&message, 0..message.len());
+        let header_8bit =
+            !crate::mail::encoding::is_7bit(message.get(split.header).unwrap_or_default());
+        let utf8_header = header_8bit && self.offers("SMTPUTF8").is_some();
+        if header_8bit && !utf8_header {
+            match seven_bit::to_7bit(&message) {
+                Ok(converted) => message = converted,
+                Err(e) => {
+                    let text = format!("cannot send to a server without SMTPUTF8: {e}");
+                    return self.abort(synthetic(553, (5, 6, 7), &text));
+                }
+            }
+        }
         if !seven_bit::is_7bit_clean(&message) {
             if self.offers("8BITMIME").is_some()
                 && !crate::mail::encoding::has_long_lines(&message, seven_bit::MAX_LINE)
@@ -328,7 +343,8 @@ impl Client {
                 }
             }
         }
-        let non_ascii = self.config.from.as_ref().is_some_and(|a| !a.is_ascii())
+        let non_ascii = utf8_header
+            || self.config.from.as_ref().is_some_and(|a| !a.is_ascii())
             || self.config.to.iter().any(|a| !a.is_ascii());
         if non_ascii {
             if self.offers("SMTPUTF8").is_none() {
@@ -519,16 +535,30 @@ mod tests {
         step(&mut c, "220 x\r\n");
         let (sent, _) = step(
             &mut c,
-            "250-x\r\n250-8BITMIME\r\n250-PIPELINING\r\n250 SIZE 1000\r\n",
+            "250-x\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-PIPELINING\r\n250 SIZE 1000\r\n",
         );
         assert_eq!(
             sent,
-            "MAIL FROM:<alice@crepes.fr> BODY=8BITMIME SIZE=19\r\nRCPT TO:<bob@hamburger.edu>\r\nDATA\r\n",
+            "MAIL FROM:<alice@crepes.fr> BODY=8BITMIME SMTPUTF8 SIZE=19\r\nRCPT TO:<bob@hamburger.edu>\r\nDATA\r\n",
             "pipelined"
         );
         step(&mut c, "250 2.1.0 OK\r\n250 2.1.5 OK\r\n");
         let (content, _) = step(&mut c, "354 go\r\n");
         assert_eq!(content, "Subject: é\r\n\r\né\r\n.\r\n", "sent as it is");
+    }
+
+    #[test]
+    fn a_utf8_header_is_downgraded_for_a_server_without_smtputf8() {
+        let mut c = client("Subject: é\r\n\r\né\r\n", &["bob@hamburger.edu"]);
+        step(&mut c, "220 x\r\n");
+        let (sent, _) = step(&mut c, "250-x\r\n250-8BITMIME\r\n250 PIPELINING\r\n");
+        assert!(!sent.contains("SMTPUTF8"), "{sent}");
+        step(&mut c, "250 OK\r\n250 OK\r\n");
+        let (content, _) = step(&mut c, "354 go\r\n");
+        assert!(
+            content.starts_with("Subject: =?UTF-8?"),
+            "RFC 2047 in place of UTF-8: {content}"
+        );
     }
 
     #[test]
@@ -540,7 +570,7 @@ mod tests {
         let (_, done) = step(&mut c, "221 bye\r\n");
         let report = done.unwrap_or_else(|| panic!("done"));
         assert!(
-            matches!(&report[0].1, Outcome::Failed(r) if r.code == 554 && r.text().contains("SMTPUTF8")),
+            matches!(&report[0].1, Outcome::Failed(r) if r.code == 553 && r.text().contains("SMTPUTF8")),
             "{report:?}"
         );
     }

@@ -105,6 +105,10 @@ impl fmt::Display for BadReply {
     }
 }
 
+/// The most lines one reply may have: far more than any real server sends (an EHLO reply has a
+/// dozen), so a hostile peer cannot make a client buffer without end.
+pub const MAX_REPLY_LINES: usize = 1000;
+
 /// Collects the lines of multi-line replies.
 #[derive(Clone, Debug, Default)]
 pub struct ReplyReader {
@@ -157,6 +161,12 @@ impl ReplyReader {
             self.status = status;
         }
         self.lines.push(rest.to_string());
+        if !last && self.lines.len() >= MAX_REPLY_LINES {
+            *self = ReplyReader::default();
+            return Some(Err(BadReply(format!(
+                "a reply of more than {MAX_REPLY_LINES} lines"
+            ))));
+        }
         if !last {
             return None;
         }
@@ -244,6 +254,19 @@ mod tests {
                 lines: vec![String::new()]
             })]
         );
+    }
+
+    #[test]
+    fn an_endless_multi_line_reply_is_cut_off() {
+        let mut reader = ReplyReader::new();
+        let mut results = Vec::new();
+        for _ in 0..MAX_REPLY_LINES + 5 {
+            if let Some(r) = reader.push(b"250-more") {
+                results.push(r);
+            }
+        }
+        assert_eq!(results.len(), 1);
+        assert!(results[0].is_err());
     }
 
     #[test]
