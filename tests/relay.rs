@@ -322,3 +322,69 @@ fn the_relay_log_keeps_the_last_conversations_and_new_ones_stay_visible() {
         Some(maillab::net::RELAY_LOG as u64 + 5)
     );
 }
+
+#[test]
+fn notify_success_and_delay_are_reported_and_passed_on() {
+    // SUCCESS: the receiver's server reports the final delivery back to alice (RFC 3461 §5.2.3),
+    // because alice's server passed NOTIFY on (§5.2.1).
+    let mut world = world();
+    submit_with(
+        &mut world,
+        " ENVID=E42",
+        &[(
+            "bob@hamburger.edu",
+            " NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@hamburger.edu",
+        )],
+    );
+    let relay = world
+        .relay_log()
+        .find(|r| r.from_host == "mail.crepes.fr")
+        .unwrap_or_else(|| panic!("relayed"));
+    let sent: String = relay
+        .transcript
+        .iter()
+        .filter(|e| e.from_client)
+        .map(|e| String::from_utf8_lossy(&e.bytes).into_owned())
+        .collect();
+    assert!(sent.contains(" ENVID=E42\r\n"), "{sent}");
+    assert!(
+        sent.contains(
+            "RCPT TO:<bob@hamburger.edu> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@hamburger.edu\r\n"
+        ),
+        "{sent}"
+    );
+    let alice = inbox(&world, "mail.crepes.fr", "alice");
+    assert_eq!(alice.len(), 1, "the success report came back");
+    let text = String::from_utf8_lossy(&alice[0]).into_owned();
+    assert!(
+        text.contains("Subject: Successful Mail Delivery Report"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Reporting-MTA: dns; mail.hamburger.edu")
+            && text.contains("Action: delivered\r\nStatus: 2.0.0"),
+        "{text}"
+    );
+    assert!(text.contains("Original-Envelope-Id: E42"), "{text}");
+    // DELAY: one warning when the first attempt is deferred, then the delivery, no bounce.
+    let mut world = self::world();
+    world
+        .set_host_up("mail.hamburger.edu", false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    submit_with(
+        &mut world,
+        "",
+        &[("bob@hamburger.edu", " NOTIFY=DELAY,FAILURE")],
+    );
+    world.advance_to(after(60));
+    let alice = inbox(&world, "mail.crepes.fr", "alice");
+    assert_eq!(alice.len(), 1, "one delay report, not one per retry");
+    assert!(String::from_utf8_lossy(&alice[0]).contains("Action: delayed"));
+    world
+        .set_host_up("mail.hamburger.edu", true)
+        .unwrap_or_else(|e| panic!("{e}"));
+    world.advance_to(after(60 + 300));
+    assert!(world.queue().is_empty());
+    assert_eq!(inbox(&world, "mail.crepes.fr", "alice").len(), 1);
+    assert_eq!(inbox(&world, "mail.hamburger.edu", "bob").len(), 3);
+}

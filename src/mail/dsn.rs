@@ -1,6 +1,7 @@
 //! Delivery status notifications (RFC 3464, in the multipart/report of RFC 6522): the bounce a
 //! server sends back to the sender when it cannot deliver a message it accepted — "nothing
-//! accepted is lost" means that a message is either delivered or returned.
+//! accepted is lost" means that a message is either delivered or returned — and the reports
+//! a sender asked for with NOTIFY (RFC 3461 §4.1): delayed, and delivered.
 //!
 //! The report has three parts: a human-readable explanation, the machine-readable
 //! message/delivery-status (per-message and per-recipient fields, §2.2, §2.3), and the
@@ -10,11 +11,30 @@ use super::date::{self, DateTime};
 use super::header;
 use crate::time::Instant;
 
-/// One recipient the message could not reach (RFC 3464 §2.3).
+/// What became of a recipient (RFC 3464 §2.3.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Failed,
+    Delayed,
+    Delivered,
+}
+
+impl Action {
+    fn as_str(self) -> &'static str {
+        match self {
+            Action::Failed => "failed",
+            Action::Delayed => "delayed",
+            Action::Delivered => "delivered",
+        }
+    }
+}
+
+/// One recipient's fate (RFC 3464 §2.3).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Failure {
+pub struct Notice {
     /// The recipient address.
     pub recipient: String,
+    pub action: Action,
     /// The enhanced status code (RFC 3463), e.g. `5.1.1`.
     pub status: String,
     /// The remote server's reply, e.g. `550 5.1.1 <carol@…>: no such user here`.
@@ -32,7 +52,7 @@ pub struct Report<'a> {
     pub to: &'a str,
     /// When the message arrived at the reporting host.
     pub arrival: Instant,
-    pub failures: &'a [Failure],
+    pub notices: &'a [Notice],
     /// The original message.
     pub original: &'a [u8],
     /// Return the whole original (RET=FULL), not only its header (RFC 3461 §4.3).
@@ -57,7 +77,26 @@ pub fn build(report: &Report<'_>, date: DateTime, message_id: &str) -> Vec<u8> {
         ),
     );
     header::write_field(&mut out, "To", &format!("<{}>", report.to));
-    header::write_field(&mut out, "Subject", "Undelivered Mail Returned to Sender");
+    let worst = |a: Action| report.notices.iter().any(|n| n.action == a);
+    let (subject, opening) = if worst(Action::Failed) {
+        (
+            "Undelivered Mail Returned to Sender",
+            "I'm sorry to have to tell you that your message could not be delivered\r\n\
+             to one or more recipients. The reasons follow.",
+        )
+    } else if worst(Action::Delayed) {
+        (
+            "Delayed Mail (still being retried)",
+            "Your message could not be delivered yet; it stays in the queue and will be\r\n\
+             tried again. You do not need to send it again.",
+        )
+    } else {
+        (
+            "Successful Mail Delivery Report",
+            "Your message was delivered to the destination mailbox, as you asked to be told.",
+        )
+    };
+    header::write_field(&mut out, "Subject", subject);
     header::write_field(&mut out, "Date", &date::format_rfc5322(date));
     header::write_field(&mut out, "Message-ID", message_id);
     // RFC 3834 §5: an automatic message, so no one auto-replies to it.
@@ -82,16 +121,14 @@ pub fn build(report: &Report<'_>, date: DateTime, message_id: &str) -> Vec<u8> {
     };
 
     let mut human = format!(
-        "This is the mail system at host {}.\r\n\r\n\
-         I'm sorry to have to tell you that your message could not be delivered\r\n\
-         to one or more recipients. The reasons follow.\r\n\r\n",
+        "This is the mail system at host {}.\r\n\r\n{opening}\r\n\r\n",
         report.reporting_mta
     );
-    for f in report.failures {
+    for f in report.notices {
         let reason = match (&f.remote_mta, &f.diagnostic) {
             (Some(mta), Some(d)) => format!("host {mta} said: {d}"),
             (None, Some(d)) => d.clone(),
-            _ => format!("status {}", f.status),
+            _ => format!("{} (status {})", f.action.as_str(), f.status),
         };
         human.push_str(&format!("<{}>: {reason}\r\n", f.recipient));
     }
@@ -107,10 +144,12 @@ pub fn build(report: &Report<'_>, date: DateTime, message_id: &str) -> Vec<u8> {
         report.reporting_mta,
         report.arrival.rfc5322()
     ));
-    for f in report.failures {
+    for f in report.notices {
         status.push_str(&format!(
-            "\r\nFinal-Recipient: rfc822; {}\r\nAction: failed\r\nStatus: {}\r\n",
-            f.recipient, f.status
+            "\r\nFinal-Recipient: rfc822; {}\r\nAction: {}\r\nStatus: {}\r\n",
+            f.recipient,
+            f.action.as_str(),
+            f.status
         ));
         if let Some(mta) = &f.remote_mta {
             status.push_str(&format!("Remote-MTA: dns; {mta}\r\n"));
@@ -140,8 +179,9 @@ mod tests {
 
     #[test]
     fn a_bounce_is_a_multipart_report_with_the_three_parts() {
-        let failures = [Failure {
+        let failures = [Notice {
             recipient: "carol@hamburger.edu".into(),
+            action: Action::Failed,
             status: "5.1.1".into(),
             diagnostic: Some("550 5.1.1 <carol@hamburger.edu>: no such user here".into()),
             remote_mta: Some("mail.hamburger.edu".into()),
@@ -151,7 +191,7 @@ mod tests {
             reporting_mta: "mail.crepes.fr",
             to: "alice@crepes.fr",
             arrival: TEXTBOOK_EPOCH,
-            failures: &failures,
+            notices: &failures,
             original,
             return_full: false,
             envelope_id: Some("QQ314159"),

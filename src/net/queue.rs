@@ -18,7 +18,7 @@ use super::{NetError, SMTP_PORT, World};
 use crate::mail::date::DateTime;
 use crate::mail::dsn;
 use crate::smtp::client::{Client, Config, Outcome, Output};
-use crate::smtp::command::Address;
+use crate::smtp::command::{Address, Param};
 use crate::smtp::server::RelayJob;
 use crate::store::Origin;
 use crate::time::Instant;
@@ -62,6 +62,47 @@ pub struct RelayRecord {
     pub transcript: Vec<Exchange>,
     /// One line: what became of each recipient.
     pub summary: String,
+}
+
+/// RET and ENVID to pass on (RFC 3461 §5.2.1).
+fn dsn_mail_params(job: &RelayJob) -> Vec<Param> {
+    let mut params = Vec::new();
+    if job.ret_full {
+        params.push(Param {
+            keyword: "RET".into(),
+            value: Some("FULL".into()),
+        });
+    }
+    if let Some(envid) = &job.envid {
+        params.push(Param {
+            keyword: "ENVID".into(),
+            value: Some(envid.clone()),
+        });
+    }
+    params
+}
+
+/// A recipient's NOTIFY and ORCPT to pass on.
+fn dsn_rcpt_params(job: &RelayJob, to: &Address) -> Vec<Param> {
+    let request = job
+        .to
+        .iter()
+        .position(|a| a == to)
+        .and_then(|i| job.dsn.get(i));
+    let mut params = Vec::new();
+    if let Some(notify) = request.and_then(|r| r.notify.clone()) {
+        params.push(Param {
+            keyword: "NOTIFY".into(),
+            value: Some(notify),
+        });
+    }
+    if let Some(orcpt) = request.and_then(|r| r.orcpt.clone()) {
+        params.push(Param {
+            keyword: "ORCPT".into(),
+            value: Some(orcpt),
+        });
+    }
+    params
 }
 
 impl World {
@@ -141,8 +182,9 @@ impl World {
                         entry.last_error = Some(format!("{to}: {} {}", reply.code, reply.text()));
                         deferred.push(to);
                     }
-                    Outcome::Failed(reply) => failures.push(dsn::Failure {
+                    Outcome::Failed(reply) => failures.push(dsn::Notice {
                         recipient: to.to_string(),
+                        action: dsn::Action::Failed,
                         status: reply
                             .status
                             .map_or_else(|| "5.0.0".to_string(), |s| s.to_string()),
@@ -161,8 +203,9 @@ impl World {
         let give_up = entry.attempts as usize > RETRY_DELAYS.len();
         if give_up {
             for to in deferred.drain(..) {
-                failures.push(dsn::Failure {
+                failures.push(dsn::Notice {
                     recipient: to.to_string(),
+                    action: dsn::Action::Failed,
                     status: "4.4.7".into(),
                     diagnostic: entry
                         .last_error
@@ -173,10 +216,24 @@ impl World {
             }
         }
         if !failures.is_empty() {
-            self.bounce(&entry, &failures);
+            self.notify(&entry, &failures, "FAILURE");
         }
         if deferred.is_empty() {
             return None;
+        }
+        // RFC 3461 §4.1: a sender who asked for DELAY hears once that the message waits.
+        if entry.attempts == 1 {
+            let delays: Vec<dsn::Notice> = deferred
+                .iter()
+                .map(|to| dsn::Notice {
+                    recipient: to.to_string(),
+                    action: dsn::Action::Delayed,
+                    status: "4.4.1".into(),
+                    diagnostic: entry.last_error.clone(),
+                    remote_mta: None,
+                })
+                .collect();
+            self.notify(&entry, &delays, "DELAY");
         }
         let delay = RETRY_DELAYS
             .get(entry.attempts as usize - 1)
@@ -244,6 +301,11 @@ impl World {
                 from: entry.job.from.clone(),
                 to: recipients.to_vec(),
                 message: entry.job.raw.clone(),
+                dsn_mail: dsn_mail_params(&entry.job),
+                dsn_rcpt: recipients
+                    .iter()
+                    .map(|to| dsn_rcpt_params(&entry.job, to))
+                    .collect(),
             };
             let mut client = Client::new(config);
             let mut report = Vec::new();
@@ -315,17 +377,20 @@ impl World {
         }
     }
 
-    /// Returns the failures to the sender (RFC 3464), from the host that queued the message.
-    fn bounce(&mut self, entry: &Queued, failures: &[dsn::Failure]) {
-        // RFC 3461 §4.1: no report for recipients whose NOTIFY left out FAILURE.
-        let silent = |f: &&dsn::Failure| {
-            entry
+    /// Reports to the sender (RFC 3464), from the host that queued the message, the notices
+    /// of the recipients whose NOTIFY asks for `what` (RFC 3461 §4.1).
+    fn notify(&mut self, entry: &Queued, notices: &[dsn::Notice], what: &str) {
+        let wanted = |n: &&dsn::Notice| {
+            let index = entry
                 .job
-                .no_failure_notice
+                .to
                 .iter()
-                .any(|a| a.to_string().eq_ignore_ascii_case(&f.recipient))
+                .position(|a| a.to_string().eq_ignore_ascii_case(&n.recipient));
+            index
+                .and_then(|i| entry.job.dsn.get(i))
+                .map_or(what == "FAILURE", |d| d.wants(what))
         };
-        let failures: Vec<dsn::Failure> = failures.iter().filter(|f| !silent(f)).cloned().collect();
+        let failures: Vec<dsn::Notice> = notices.iter().filter(wanted).cloned().collect();
         if failures.is_empty() {
             return;
         }
@@ -348,7 +413,7 @@ impl World {
             reporting_mta: &entry.host,
             to: &sender.to_string(),
             arrival: entry.queued_at,
-            failures,
+            notices: failures,
             original: &entry.job.raw,
             return_full: entry.job.ret_full,
             envelope_id: entry.job.envid.as_deref(),
@@ -416,7 +481,7 @@ impl World {
                     smtputf8: false,
                     ret_full: false,
                     envid: None,
-                    no_failure_notice: Vec::new(),
+                    dsn: Vec::new(),
                 },
             );
         }

@@ -126,6 +126,8 @@ pub fn send(world: &mut World, compose: Compose) -> Vec<Line> {
         from: Some(from),
         to: compose.to.clone(),
         message,
+        dsn_mail: Vec::new(),
+        dsn_rcpt: Vec::new(),
     };
     let mut lines = vec![Line::info(format!(
         "{agent} → {}:{SUBMISSION_PORT} (submission)",

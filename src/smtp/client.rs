@@ -30,6 +30,10 @@ pub struct Config {
     pub to: Vec<Address>,
     /// The message octets, CRLF line ends.
     pub message: Vec<u8>,
+    /// DSN parameters to pass on when the server offers DSN (RFC 3461 §5.2.1): for MAIL (RET,
+    /// ENVID), and for each recipient in `to`'s order (NOTIFY, ORCPT).
+    pub dsn_mail: Vec<Param>,
+    pub dsn_rcpt: Vec<Vec<Param>>,
 }
 
 /// What happened to one recipient.
@@ -373,16 +377,30 @@ impl Client {
                 value: Some(message.len().to_string()),
             });
         }
+        let dsn = self.offers("DSN").is_some();
+        if dsn {
+            params.extend(self.config.dsn_mail.iter().cloned());
+        }
         write_dot_stuffed(&mut self.content, &message);
         self.step = Step::Envelope;
         let mut commands = vec![Command::Mail {
             from: self.config.from.clone(),
             params,
         }];
-        commands.extend(self.config.to.iter().map(|to| Command::Rcpt {
-            to: to.clone(),
-            params: Vec::new(),
-        }));
+        commands.extend(
+            self.config
+                .to
+                .iter()
+                .enumerate()
+                .map(|(i, to)| Command::Rcpt {
+                    to: to.clone(),
+                    params: if dsn {
+                        self.config.dsn_rcpt.get(i).cloned().unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    },
+                }),
+        );
         commands.push(Command::Data);
         if self.offers("PIPELINING").is_some() {
             let mut bytes = Vec::new();
@@ -473,6 +491,8 @@ mod tests {
             from: Some(addr("alice@crepes.fr")),
             to: to.iter().map(|t| addr(t)).collect(),
             message: message.as_bytes().to_vec(),
+            dsn_mail: Vec::new(),
+            dsn_rcpt: Vec::new(),
         })
     }
 

@@ -20,6 +20,8 @@ use std::time::Duration;
 
 use super::command::{Address, Command, MAX_COMMAND_LINE, Param, ParseError};
 use super::reply::{Reply, Status};
+use crate::mail::date::DateTime;
+use crate::mail::dsn;
 use crate::sasl;
 use crate::store::{Origin, Store};
 use crate::time::Instant;
@@ -94,8 +96,28 @@ pub struct RelayJob {
     pub ret_full: bool,
     /// ENVID (RFC 3461 §4.4), quoted back in a bounce.
     pub envid: Option<String>,
-    /// Recipients whose NOTIFY does not ask for failure reports (RFC 3461 §4.1).
-    pub no_failure_notice: Vec<Address>,
+    /// What each recipient's NOTIFY and ORCPT said (RFC 3461 §4.1, §4.2), in `to`'s order.
+    pub dsn: Vec<DsnRequest>,
+}
+
+/// A recipient's DSN parameters, kept to act on and to pass on to the next hop (RFC 3461 §5.2.1).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DsnRequest {
+    /// The NOTIFY value as given (`SUCCESS,FAILURE`); `None` when absent.
+    pub notify: Option<String>,
+    /// The ORCPT value as given (`rfc822;bob@hamburger.edu`).
+    pub orcpt: Option<String>,
+}
+
+impl DsnRequest {
+    /// Whether the sender wants a report when this happens (`SUCCESS`, `FAILURE`, `DELAY`).
+    /// Without NOTIFY, only failures are reported (RFC 3461 §4.1 leaves delay reports optional).
+    pub fn wants(&self, what: &str) -> bool {
+        match &self.notify {
+            None => what == "FAILURE",
+            Some(list) => list.split(',').any(|v| v.eq_ignore_ascii_case(what)),
+        }
+    }
 }
 
 /// A recipient accepted by RCPT.
@@ -104,8 +126,7 @@ struct Recipient {
     address: Address,
     /// The local account, or `None` for a recipient to relay.
     local: Option<String>,
-    /// NOTIFY includes FAILURE (the default when NOTIFY is absent, RFC 3461 §4.1).
-    notify_failure: bool,
+    dsn: DsnRequest,
 }
 
 /// The envelope being built by MAIL and RCPT.
@@ -495,7 +516,7 @@ impl Server {
             // §4.5.3.1.10: 452 for too many recipients, so the client sends the rest later.
             return self.error(452, (4, 5, 3), "Too many recipients");
         }
-        let mut notify_failure = true;
+        let mut dsn = DsnRequest::default();
         for p in params {
             match p.keyword.as_str() {
                 // RFC 3461 §4.1: NEVER alone, or any of SUCCESS, FAILURE and DELAY.
@@ -518,10 +539,13 @@ impl Server {
                             "NOTIFY is NEVER, or a list of SUCCESS, FAILURE and DELAY",
                         );
                     }
-                    notify_failure = values.iter().any(|v| v == "FAILURE");
+                    dsn.notify = Some(values.join(","));
                 }
-                // RFC 3461 §4.2.
-                "ORCPT" => {}
+                // RFC 3461 §4.2: `addr-type ; xtext`.
+                "ORCPT" if p.value.as_deref().is_some_and(|v| v.contains(';')) => {
+                    dsn.orcpt = p.value.clone();
+                }
+                "ORCPT" => return self.error(501, (5, 5, 4), "ORCPT is addr-type;address"),
                 keyword => {
                     return self.error(
                         555,
@@ -552,7 +576,7 @@ impl Server {
                 Some(user) => Recipient {
                     address: to.clone(),
                     local: Some(user),
-                    notify_failure,
+                    dsn: dsn.clone(),
                 },
                 None => return self.error(550, (5, 1, 1), format!("<{to}>: no such user here")),
             }
@@ -560,7 +584,7 @@ impl Server {
             Recipient {
                 address: to.clone(),
                 local: None,
-                notify_failure,
+                dsn,
             }
         } else {
             // §3.6.2, §7.1: an MX that relays for anyone is an open relay.
@@ -871,12 +895,55 @@ impl Server {
                 queue_id: queue_id.clone(),
             }));
         }
-        let relay: Vec<Address> = txn
+        // RFC 3461 §5.2.3: a final delivery the sender asked to hear about is reported.
+        let successes: Vec<dsn::Notice> = txn
+            .recipients
+            .iter()
+            .filter(|r| r.local.is_some() && r.dsn.wants("SUCCESS"))
+            .map(|r| dsn::Notice {
+                recipient: r.address.to_string(),
+                action: dsn::Action::Delivered,
+                status: "2.0.0".into(),
+                diagnostic: None,
+                remote_mta: None,
+            })
+            .collect();
+        if let (Some(sender), false) = (&txn.from, successes.is_empty()) {
+            let report = dsn::Report {
+                reporting_mta: &self.config.host,
+                to: &sender.to_string(),
+                arrival: now,
+                notices: &successes,
+                original: &stamped,
+                return_full: false,
+                envelope_id: txn.envid.as_deref(),
+            };
+            let date = DateTime {
+                instant: now,
+                offset_minutes: 0,
+            };
+            let message_id = format!("<{queue_id}.dsn@{}>", self.config.host);
+            self.out.push_back(Output::Event(Event::Relay(RelayJob {
+                queue_id: format!("{queue_id}S"),
+                from: None,
+                to: vec![sender.clone()],
+                raw: dsn::build(&report, date, &message_id),
+                eight_bit: false,
+                smtputf8: false,
+                ret_full: false,
+                envid: None,
+                dsn: vec![DsnRequest {
+                    notify: Some("NEVER".into()),
+                    orcpt: None,
+                }],
+            })));
+        }
+        let relayed: Vec<&Recipient> = txn
             .recipients
             .iter()
             .filter(|r| r.local.is_none())
-            .map(|r| r.address.clone())
             .collect();
+        let relay: Vec<Address> = relayed.iter().map(|r| r.address.clone()).collect();
         if !relay.is_empty() {
             self.out.push_back(Output::Event(Event::Relay(RelayJob {
                 queue_id: queue_id.clone(),
@@ -887,12 +954,7 @@ impl Server {
                 smtputf8: txn.smtputf8,
                 ret_full: txn.ret_full,
                 envid: txn.envid.clone(),
-                no_failure_notice: txn
-                    .recipients
-                    .iter()
-                    .filter(|r| r.local.is_none() && !r.notify_failure)
-                    .map(|r| r.address.clone())
-                    .collect(),
+                dsn: relayed.iter().map(|r| r.dsn.clone()).collect(),
             })));
         }
         self.ok((2, 0, 0), format!("OK: queued as {queue_id}"));
