@@ -520,3 +520,20 @@ fn states_and_parameters_the_review_found_wanting() {
         "500 5.5.6 Authentication exchange line is too long\r\n530 5.7.0 Authentication required: AUTH first (port 587 is for submission)\r\n"
     );
 }
+
+#[test]
+fn bdat_content_is_still_crlf_text_and_submission_senders_are_themselves() {
+    let mut world = world();
+    let conn = connect(&mut world, "mail.hamburger.edu", SMTP_PORT);
+    let answer = say(&mut world, conn, b"EHLO x\r\nMAIL FROM:<a@x.example>\r\nRCPT TO:<bob@hamburger.edu>\r\nBDAT 12 LAST\r\nSubject:\nx\r\n");
+    assert!(
+        answer.ends_with("554 5.6.0 Bare LF in the message: lines end with CRLF\r\n"),
+        "{answer}"
+    );
+    assert_eq!(bobs_messages(&world).len(), 2);
+    // RFC 6409 §6.1: alice may not send as bob.
+    let conn = connect(&mut world, "mail.crepes.fr", SUBMISSION_PORT);
+    let plain = sasl::Plain::encode("alice", "wonderland");
+    let answer = say(&mut world, conn, format!("EHLO x\r\nAUTH PLAIN {plain}\r\nMAIL FROM:<bob@hamburger.edu>\r\nMAIL FROM:<alice@crepes.fr>\r\n").as_bytes());
+    assert!(answer.ends_with("553 5.7.1 <bob@hamburger.edu> is not an address of alice: send as yourself\r\n250 2.1.0 Sender <alice@crepes.fr> OK\r\n"), "{answer}");
+}

@@ -194,7 +194,8 @@ impl Command {
                 let from = if path == "<>" {
                     None
                 } else {
-                    Some(address(&path).ok_or_else(|| {
+                    // §4.1.2: only a forward-path may be a bare <postmaster>.
+                    Some(address(&path).filter(|a| !a.domain.is_empty()).ok_or_else(|| {
                         syntax(
                             "the reverse-path is not an address (try MAIL FROM:<you@example.com>)",
                         )
@@ -298,7 +299,9 @@ impl Command {
             } => format!("AUTH {mechanism} {ir}"),
             Command::StartTls => "STARTTLS".into(),
         };
-        out.extend_from_slice(line.as_bytes());
+        // Values come from typed fields: whatever they hold, they cannot end the line early
+        // and smuggle a second command.
+        out.extend(line.bytes().filter(|&b| b != b'\r' && b != b'\n'));
         out.extend_from_slice(b"\r\n");
     }
 }
@@ -311,8 +314,22 @@ fn path_and_params(rest: &str, keyword: &str) -> Result<(String, Vec<Param>), Pa
     }
     let after = rest.get(keyword.len()..).unwrap_or_default().trim_start();
     let (path, params) = if after.starts_with('<') {
+        // The closing '>' outside a quoted local part (`<"a>b"@x>` is one path).
+        let mut quoted = false;
+        let mut escaped = false;
         let end = after
-            .find('>')
+            .char_indices()
+            .find(|&(_, c)| {
+                let close = c == '>' && !quoted;
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' if quoted => escaped = true,
+                    '"' => quoted = !quoted,
+                    _ => {}
+                }
+                close
+            })
+            .map(|(i, _)| i)
             .ok_or_else(|| syntax("the path has no closing '>'"))?;
         (
             after.get(..=end).unwrap_or_default().to_string(),
@@ -472,6 +489,29 @@ mod tests {
         assert_eq!(code("MAIL alice@crepes.fr"), Err(501));
         assert_eq!(code("MAIL FROM:<alice>"), Err(501));
         assert_eq!(code("MAIL FROM:<alice@crepes.fr"), Err(501));
+        assert_eq!(
+            code("MAIL FROM:<postmaster>"),
+            Err(501),
+            "§4.1.2: only a forward-path"
+        );
+        assert_eq!(
+            parse("RCPT TO:<\"a>b\"@x.example>"),
+            Ok(Command::Rcpt {
+                to: addr("\"a>b\"", "x.example"),
+                params: vec![]
+            })
+        );
+        let mut injected = Vec::new();
+        Command::Rcpt {
+            to: addr("a>\r\nRCPT TO:<x", "y.example"),
+            params: vec![],
+        }
+        .write(&mut injected);
+        assert_eq!(
+            injected.iter().filter(|&&b| b == b'\n').count(),
+            1,
+            "one line, whatever the fields hold"
+        );
         assert_eq!(code("RCPT TO:<bob@>"), Err(501));
         assert_eq!(code("RCPT TO:<@x.org>"), Err(501));
         assert_eq!(code("MAIL FROM:<a@b.c> =x"), Err(501));

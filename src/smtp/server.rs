@@ -353,7 +353,7 @@ impl Server {
         match command {
             Command::Helo(domain) => self.helo(domain, false),
             Command::Ehlo(domain) => self.helo(domain, true),
-            Command::Mail { from, params } => self.mail(from, &params),
+            Command::Mail { from, params } => self.mail(from, &params, store),
             Command::Rcpt { to, params } => self.rcpt(to, &params, store),
             Command::Data => self.data(),
             Command::Bdat { size, last } => self.bdat(size, last, store, now),
@@ -417,7 +417,7 @@ impl Server {
         });
     }
 
-    fn mail(&mut self, from: Option<Address>, params: &[Param]) {
+    fn mail(&mut self, from: Option<Address>, params: &[Param], store: &Store) {
         match self.state {
             State::Connected => return self.error(503, (5, 5, 1), "Send HELO or EHLO first"),
             State::Mail(_) | State::Chunking { .. } => {
@@ -431,6 +431,20 @@ impl Server {
                 (5, 7, 0),
                 "Authentication required: AUTH first (port 587 is for submission)",
             );
+        }
+        // RFC 6409 §6.1: a submission server may check that the sender is the one who logged
+        // in; here an authenticated user sends only as one of their own addresses (or <>).
+        if let (Role::Submission, Some(user), Some(address)) =
+            (self.config.role, &self.authenticated, &from)
+        {
+            let owner = store.account_for_address(&address.to_string());
+            if !owner.is_some_and(|o| o.eq_ignore_ascii_case(user)) {
+                return self.error(
+                    553,
+                    (5, 7, 1),
+                    format!("<{address}> is not an address of {user}: send as yourself"),
+                );
+            }
         }
         let esmtp = self.helo.as_ref().is_some_and(|(_, extended)| *extended);
         let mut txn = Transaction {
@@ -807,6 +821,27 @@ impl Server {
         else {
             return;
         };
+        // The content of BDAT is still CRLF text lines of at most 1000 octets (RFC 3030 §3:
+        // BINARYMIME, which would lift that, is not offered).
+        let bare_lf =
+            data.windows(2).any(|w| w[1] == b'\n' && w[0] != b'\r') || data.first() == Some(&b'\n');
+        let problem = problem.or_else(|| {
+            if bare_lf {
+                Some(Reply::new(
+                    554,
+                    status(5, 6, 0),
+                    "Bare LF in the message: lines end with CRLF",
+                ))
+            } else if crate::mail::encoding::has_long_lines(&data, MAX_TEXT_LINE - 2) {
+                Some(Reply::new(
+                    500,
+                    status(5, 5, 2),
+                    "Line too long (at most 1000 octets with CRLF)",
+                ))
+            } else {
+                None
+            }
+        });
         match problem {
             Some(reply) => self.reply(reply),
             None => self.accept(txn, data, store, now),
