@@ -24,6 +24,10 @@ use crate::store::Origin;
 use crate::time::Instant;
 
 /// The waits between attempts: 1, 5, 15, 30 and 60 minutes; after the last, a bounce.
+///
+/// A lab setting, deliberately compressed: RFC 5321 §4.5.4.1 asks for at least 30 minutes
+/// between attempts and 4–5 days before giving up, which no lesson can wait for. The world's
+/// clock can be moved forward to watch the whole schedule.
 pub const RETRY_DELAYS: [Duration; 5] = [
     Duration::from_secs(60),
     Duration::from_secs(300),
