@@ -1,7 +1,11 @@
 //! The native driver: `maillab shell` runs the very same [`Lab`] on stdin and stdout, so the lab
-//! can be scripted and tested without a browser. The TCP bridge (`maillab serve`) joins it later.
+//! can be scripted and tested without a browser; `maillab serve` ([`serve`]) puts one host of
+//! the world on real TCP ports for real mail clients.
 //!
-//! Invariant: this module only moves lines between stdio and the shell; it holds no lab logic.
+//! Invariant: this module only moves lines and bytes between stdio or sockets and the core; it
+//! holds no lab logic.
+
+pub mod serve;
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -27,11 +31,38 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Clock::Real)]
         clock: Clock,
     },
+    /// Serve one host of the world on real TCP ports (SMTP, submission, POP3) for real clients.
+    Serve {
+        /// The address to listen on (loopback by default).
+        #[arg(long, default_value = "127.0.0.1")]
+        listen: std::net::IpAddr,
+        /// The host of the scenario to expose.
+        #[arg(long, default_value = "mail.hamburger.edu")]
+        host: String,
+        /// The real port for SMTP (the host's port 25); 0 picks a free one.
+        #[arg(long, default_value_t = 2525)]
+        smtp_port: u16,
+        /// The real port for submission (the host's port 587).
+        #[arg(long, default_value_t = 2587)]
+        submission_port: u16,
+        /// The real port for POP3 (the host's port 110).
+        #[arg(long, default_value_t = 1110)]
+        pop3_port: u16,
+        /// A scenario file (JSON, see scenarios/README.md) instead of the textbook world.
+        #[arg(long)]
+        scenario: Option<std::path::PathBuf>,
+        /// Print every C:/S: line with its connection number.
+        #[arg(long)]
+        transcript: bool,
+        /// Which clock the world follows.
+        #[arg(long, value_enum, default_value_t = Clock::Real)]
+        clock: Clock,
+    },
 }
 
 /// Where the world's time comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum Clock {
+pub enum Clock {
     /// The computer's clock.
     Real,
     /// Frozen at the textbook epoch (Mon, 23 Nov 2026 09:00:00 +0000): the same output every run.
@@ -39,7 +70,8 @@ enum Clock {
 }
 
 impl Clock {
-    fn now(self) -> Instant {
+    /// The current instant on this clock.
+    pub fn now(self) -> Instant {
         match self {
             Clock::Real => {
                 let millis = SystemTime::now()
@@ -57,6 +89,25 @@ impl Clock {
 pub fn run() -> io::Result<()> {
     match Cli::parse().command {
         Command::Shell { clock } => shell(clock, io::stdin().lock(), io::stdout().lock()),
+        Command::Serve {
+            listen,
+            host,
+            smtp_port,
+            submission_port,
+            pop3_port,
+            scenario,
+            transcript,
+            clock,
+        } => serve::run(serve::Options {
+            listen,
+            host,
+            smtp_port,
+            submission_port,
+            pop3_port,
+            scenario,
+            transcript,
+            clock,
+        }),
     }
 }
 

@@ -1,0 +1,227 @@
+//! `maillab serve`: one host of a scenario on real TCP ports, driven by exactly the same server
+//! machines, store and relay queue as the browser — so real, unmodified clients (Python's
+//! smtplib and poplib, curl, a desktop mail client) can talk to the lab.
+//!
+//! Every accepted socket becomes a connection of the virtual world: its bytes go to the server
+//! machine, the machine's answers come back; once a second the world's clock moves, so timeouts
+//! fire and relays are retried. Mail for other domains goes through the virtual internet inside
+//! the process. Plain TCP only; loopback by default.
+//!
+//! Invariant: this module only moves bytes between sockets and the world; it holds no protocol
+//! logic.
+
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::Clock;
+use crate::net::{
+    ConnId, Delivery, POP3_PORT, SMTP_PORT, SUBMISSION_PORT, Scenario, World, scenario::TEXTBOOK,
+};
+
+/// The most client connections served at once; more wait for a free slot.
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// What `maillab serve` was asked for.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub listen: IpAddr,
+    pub host: String,
+    pub smtp_port: u16,
+    pub submission_port: u16,
+    pub pop3_port: u16,
+    pub scenario: Option<PathBuf>,
+    pub transcript: bool,
+    pub clock: Clock,
+}
+
+/// Runs the bridge until Ctrl-C.
+pub fn run(options: Options) -> io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(serve(options))
+}
+
+fn lock(world: &Mutex<World>) -> MutexGuard<'_, World> {
+    // A poisoned lock means a panic elsewhere; the world is still the best state there is.
+    world
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+async fn serve(options: Options) -> io::Result<()> {
+    let json = match &options.scenario {
+        Some(path) => std::fs::read_to_string(path)?,
+        None => TEXTBOOK.to_string(),
+    };
+    let invalid =
+        |e: crate::net::ScenarioError| io::Error::new(io::ErrorKind::InvalidData, e.to_string());
+    let scenario = Scenario::parse(&json).map_err(invalid)?;
+    let world = World::from_scenario(&scenario, Some(options.clock.now())).map_err(invalid)?;
+    if world.host(&options.host).is_none() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("the scenario has no host '{}'", options.host),
+        ));
+    }
+    if !options.listen.is_loopback() {
+        eprintln!(
+            "warning: listening on {} — reachable from other machines",
+            options.listen
+        );
+    }
+    let world = Arc::new(Mutex::new(world));
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let mut next_id = 1u64;
+    let mut listeners = Vec::new();
+    for (name, port, virtual_port) in [
+        ("smtp", options.smtp_port, SMTP_PORT),
+        ("submission", options.submission_port, SUBMISSION_PORT),
+        ("pop3", options.pop3_port, POP3_PORT),
+    ] {
+        let listener = TcpListener::bind(SocketAddr::new(options.listen, port)).await?;
+        let bound = listener.local_addr()?;
+        println!(
+            "listening: {name} on {bound} → {}:{virtual_port}",
+            options.host
+        );
+        listeners.push((listener, virtual_port));
+    }
+    println!(
+        "serving {} of scenario '{}'; Ctrl-C stops",
+        options.host, scenario.name
+    );
+    let (accepted_tx, mut accepted_rx) =
+        tokio::sync::mpsc::channel::<(TcpStream, SocketAddr, u16)>(64);
+    for (listener, virtual_port) in listeners {
+        let tx = accepted_tx.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, peer)) = listener.accept().await else {
+                    continue;
+                };
+                if tx.send((stream, peer, virtual_port)).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    // The clock: once a second, timers fire and the queue runs, even with no client talking.
+    let ticker = world.clone();
+    let clock = options.clock;
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            interval.tick().await;
+            lock(&ticker).advance_to(clock.now());
+        }
+    });
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {
+                println!("stopping");
+                return Ok(());
+            }
+            Some((stream, peer, virtual_port)) = accepted_rx.recv() => {
+                let Ok(permit) = slots.clone().acquire_owned().await else { return Ok(()) };
+                let (world, options, id) = (world.clone(), options.clone(), next_id);
+                next_id += 1;
+                tokio::spawn(async move {
+                    let _permit = permit;
+                    let result = connection(stream, peer, virtual_port, world, &options, id).await;
+                    if let (Err(e), true) = (result, options.transcript) {
+                        eprintln!("[{id}] {e}");
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// Moves bytes between one socket and its connection of the world until either side closes.
+async fn connection(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    virtual_port: u16,
+    world: Arc<Mutex<World>>,
+    options: &Options,
+    id: u64,
+) -> io::Result<()> {
+    let clock = options.clock;
+    let conn = {
+        let mut w = lock(&world);
+        w.advance_to(clock.now());
+        w.connect(&peer.ip().to_string(), &options.host, virtual_port)
+            .map_err(|e| io::Error::new(io::ErrorKind::ConnectionRefused, e.to_string()))?
+    };
+    if options.transcript {
+        println!(
+            "[{id}] connected from {peer} to {}:{virtual_port}",
+            options.host
+        );
+    }
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut interval = tokio::time::interval(Duration::from_millis(500));
+    loop {
+        let (out, closed) = drain(&world, conn);
+        if !out.is_empty() {
+            show(options, id, "S", &out);
+            stream.write_all(&out).await?;
+        }
+        if closed {
+            stream.shutdown().await?;
+            return Ok(());
+        }
+        tokio::select! {
+            read = stream.read(&mut buf) => {
+                let n = match read {
+                    Ok(0) | Err(_) => {
+                        lock(&world).close(conn);
+                        if options.transcript {
+                            println!("[{id}] client closed");
+                        }
+                        return Ok(());
+                    }
+                    Ok(n) => n,
+                };
+                let bytes = buf.get(..n).unwrap_or_default();
+                show(options, id, "C", bytes);
+                let mut w = lock(&world);
+                w.advance_to(clock.now());
+                if w.send(conn, bytes).is_err() {
+                    return Ok(());
+                }
+            }
+            _ = interval.tick() => {}
+        }
+    }
+}
+
+/// Everything the server sent since the last call, and whether it closed.
+fn drain(world: &Mutex<World>, conn: ConnId) -> (Vec<u8>, bool) {
+    let mut w = lock(world);
+    let mut out = Vec::new();
+    let mut closed = w.connection(conn).is_none();
+    while let Some(delivery) = w.poll_delivery(conn) {
+        match delivery {
+            Delivery::Data(bytes) => out.extend(bytes),
+            Delivery::Closed => closed = true,
+        }
+    }
+    (out, closed)
+}
+
+fn show(options: &Options, id: u64, who: &str, bytes: &[u8]) {
+    if !options.transcript {
+        return;
+    }
+    for line in String::from_utf8_lossy(bytes).lines() {
+        println!("[{id}] {who}: {line}");
+    }
+}

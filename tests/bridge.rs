@@ -1,0 +1,137 @@
+//! `maillab serve` with real, unmodified clients on loopback: Python's smtplib and poplib
+//! (`tests/bridge/clients.py`) and curl, against the same engines the browser runs.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+struct Bridge {
+    child: Child,
+    smtp: u16,
+    submission: u16,
+    pop3: u16,
+}
+
+impl Drop for Bridge {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the bridge on free ports (port 0) and reads the ports it printed.
+fn start() -> Bridge {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_maillab"))
+        .args([
+            "serve",
+            "--smtp-port",
+            "0",
+            "--submission-port",
+            "0",
+            "--pop3-port",
+            "0",
+            "--clock",
+            "textbook",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("maillab serve: {e}"));
+    let stdout = child
+        .stdout
+        .take()
+        .unwrap_or_else(|| panic!("stdout is piped"));
+    let mut ports = std::collections::HashMap::new();
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        if let Some(rest) = line.strip_prefix("listening: ") {
+            let name = rest.split(' ').next().unwrap_or_default().to_string();
+            let port = rest
+                .split(" → ")
+                .next()
+                .and_then(|a| a.rsplit(':').next())
+                .and_then(|p| p.parse::<u16>().ok());
+            ports.insert(name, port.unwrap_or_else(|| panic!("a port in {line}")));
+        }
+        if line.starts_with("serving ") {
+            break;
+        }
+    }
+    let port = |name: &str| *ports.get(name).unwrap_or_else(|| panic!("no {name} port"));
+    Bridge {
+        smtp: port("smtp"),
+        submission: port("submission"),
+        pop3: port("pop3"),
+        child,
+    }
+}
+
+#[test]
+fn python_smtplib_and_poplib_interoperate() {
+    let bridge = start();
+    let out = Command::new("python3")
+        .arg("tests/bridge/clients.py")
+        .args([bridge.smtp, bridge.submission, bridge.pop3].map(|p| p.to_string()))
+        .output()
+        .unwrap_or_else(|e| panic!("python3: {e}"));
+    assert!(
+        out.status.success(),
+        "python clients failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn curl(args: &[&str]) -> String {
+    let out = Command::new("curl")
+        .args(["--silent", "--show-error", "--max-time", "10"])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("curl: {e}"));
+    assert!(
+        out.status.success(),
+        "curl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn curl_sends_with_smtp_and_reads_with_pop3() {
+    let bridge = start();
+    let file = std::env::temp_dir().join(format!("maillab-curl-{}.eml", std::process::id()));
+    std::fs::write(&file, "From: alice@crepes.fr\r\nTo: bob@hamburger.edu\r\nSubject: via curl\r\n\r\nhello from curl\r\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let file_arg = file.display().to_string();
+    // Submission with AUTH, as a mail client would.
+    curl(&[
+        &format!("smtp://127.0.0.1:{}", bridge.submission),
+        "--user",
+        "bob:hungry",
+        "--mail-from",
+        "bob@hamburger.edu",
+        "--mail-rcpt",
+        "bob@hamburger.edu",
+        "--upload-file",
+        &file_arg,
+    ]);
+    let list = curl(&[
+        &format!("pop3://127.0.0.1:{}/", bridge.pop3),
+        "--user",
+        "bob:hungry",
+    ]);
+    assert_eq!(
+        list.lines().collect::<Vec<_>>().first().copied(),
+        Some("1 498"),
+        "{list}"
+    );
+    assert_eq!(list.lines().count(), 3, "{list}");
+    let third = curl(&[
+        &format!("pop3://127.0.0.1:{}/3", bridge.pop3),
+        "--user",
+        "bob:hungry",
+    ]);
+    assert!(
+        third.contains("Subject: via curl") && third.contains("hello from curl"),
+        "{third}"
+    );
+    let _ = std::fs::remove_file(&file);
+}
