@@ -32,32 +32,7 @@ enum Command {
         clock: Clock,
     },
     /// Serve one host of the world on real TCP ports (SMTP, submission, POP3) for real clients.
-    Serve {
-        /// The address to listen on (loopback by default).
-        #[arg(long, default_value = "127.0.0.1")]
-        listen: std::net::IpAddr,
-        /// The host of the scenario to expose.
-        #[arg(long, default_value = "mail.hamburger.edu")]
-        host: String,
-        /// The real port for SMTP (the host's port 25); 0 picks a free one.
-        #[arg(long, default_value_t = 2525)]
-        smtp_port: u16,
-        /// The real port for submission (the host's port 587).
-        #[arg(long, default_value_t = 2587)]
-        submission_port: u16,
-        /// The real port for POP3 (the host's port 110).
-        #[arg(long, default_value_t = 1110)]
-        pop3_port: u16,
-        /// A scenario file (JSON, see scenarios/README.md) instead of the textbook world.
-        #[arg(long)]
-        scenario: Option<std::path::PathBuf>,
-        /// Print every C:/S: line with its connection number.
-        #[arg(long)]
-        transcript: bool,
-        /// Which clock the world follows.
-        #[arg(long, value_enum, default_value_t = Clock::Real)]
-        clock: Clock,
-    },
+    Serve(serve::Options),
 }
 
 /// Where the world's time comes from.
@@ -89,25 +64,7 @@ impl Clock {
 pub fn run() -> io::Result<()> {
     match Cli::parse().command {
         Command::Shell { clock } => shell(clock, io::stdin().lock(), io::stdout().lock()),
-        Command::Serve {
-            listen,
-            host,
-            smtp_port,
-            submission_port,
-            pop3_port,
-            scenario,
-            transcript,
-            clock,
-        } => serve::run(serve::Options {
-            listen,
-            host,
-            smtp_port,
-            submission_port,
-            pop3_port,
-            scenario,
-            transcript,
-            clock,
-        }),
+        Command::Serve(options) => serve::run(options),
     }
 }
 

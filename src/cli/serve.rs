@@ -28,15 +28,31 @@ use crate::net::{
 pub const MAX_CONNECTIONS: usize = 256;
 
 /// What `maillab serve` was asked for.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct Options {
+    /// The address to listen on (loopback by default).
+    #[arg(long, default_value = "127.0.0.1")]
     pub listen: IpAddr,
+    /// The host of the scenario to expose.
+    #[arg(long, default_value = "mail.hamburger.edu")]
     pub host: String,
+    /// The real port for SMTP (the host's port 25); 0 picks a free one.
+    #[arg(long, default_value_t = 2525)]
     pub smtp_port: u16,
+    /// The real port for submission (the host's port 587).
+    #[arg(long, default_value_t = 2587)]
     pub submission_port: u16,
+    /// The real port for POP3 (the host's port 110).
+    #[arg(long, default_value_t = 1110)]
     pub pop3_port: u16,
+    /// A scenario file (JSON, see scenarios/README.md) instead of the textbook world.
+    #[arg(long)]
     pub scenario: Option<PathBuf>,
+    /// Print every C:/S: line with its connection number.
+    #[arg(long)]
     pub transcript: bool,
+    /// Which clock the world follows.
+    #[arg(long, value_enum, default_value_t = Clock::Real)]
     pub clock: Clock,
 }
 
