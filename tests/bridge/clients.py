@@ -8,6 +8,7 @@ import poplib
 import smtplib
 import socket
 import sys
+import threading
 from email.message import EmailMessage
 
 smtp_port, submission_port, pop3_port = (int(p) for p in sys.argv[1:4])
@@ -73,6 +74,24 @@ with smtplib.SMTP(HOST, submission_port, timeout=10) as smtp:
     smtp.send_message(msg)
 assert any(b"Subject: note to self" in m for m in pop3_messages())
 
+# Many clients at once: each connection is its own session; every message arrives once.
+def send(i, results):
+    try:
+        with smtplib.SMTP(HOST, smtp_port, timeout=10) as smtp:
+            smtp.sendmail("alice@crepes.fr", ["bob@hamburger.edu"], f"Subject: parallel {i}\r\n\r\n{i}\r\n")
+        results[i] = True
+    except Exception as e:  # noqa: BLE001 - reported below
+        results[i] = e
+results = {}
+threads = [threading.Thread(target=send, args=(i, results)) for i in range(20)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+assert all(r is True for r in results.values()) and len(results) == 20, results
+subjects = [m for m in pop3_messages() if b"Subject: parallel " in m]
+assert len(subjects) == 20, len(subjects)
+
 # Garbage, a 100 KB line without CRLF and a NUL byte do not take the server down.
 for junk in (b"\x00\xff\xfe garbage\r\n", b"x" * 100_000, b"HELO \x00\r\n"):
     s = socket.create_connection((HOST, smtp_port), timeout=10)
@@ -81,5 +100,5 @@ for junk in (b"\x00\xff\xfe garbage\r\n", b"x" * 100_000, b"HELO \x00\r\n"):
     s.close()
 with smtplib.SMTP(HOST, smtp_port, timeout=10) as smtp:
     assert smtp.noop()[0] == 250
-assert len(pop3_messages()) == 4, "everything delivered before is still there"
+assert len(pop3_messages()) == 24, "everything delivered before is still there"
 print("python clients: all checks passed")
