@@ -436,6 +436,28 @@ mod properties {
             let stored = bobs_messages(&world).len() - 2 + world.queue().len();
             prop_assert_eq!(accepted, stored);
         }
+
+        /// The same on submission, where accepted mail is relayed: every accepted message is
+        /// delivered, queued, or bounced to alice — none vanishes.
+        #[test]
+        fn any_bytes_on_submission_lose_nothing(input in smtpish(), split in 1usize..60) {
+            let mut world = world();
+            let conn = connect(&mut world, "mail.crepes.fr", SUBMISSION_PORT);
+            let mut script = format!("EHLO x\r\nAUTH PLAIN {}\r\n", sasl::Plain::encode("alice", "wonderland")).into_bytes();
+            script.extend(String::from_utf8_lossy(&input).replace("<a@a.example>", "<alice@crepes.fr>").bytes());
+            let mut out = String::new();
+            for chunk in script.chunks(split) {
+                if world.send(conn, chunk).is_err() {
+                    break;
+                }
+                out.push_str(&read(&mut world, conn));
+            }
+            let accepted = out.matches("OK: queued as").count();
+            let alice = world.host("mail.crepes.fr").and_then(|h| h.store().messages("alice", "INBOX").ok()).map_or(0, |m| m.len());
+            let arrived = bobs_messages(&world).len() - 2 + alice + world.queue().len();
+            prop_assert!(arrived >= accepted, "{accepted} accepted, {arrived} accounted for:\n{out}");
+            prop_assert!(accepted > 0 || arrived == 0);
+        }
     }
 }
 
