@@ -4,46 +4,20 @@
 //! The facts come from `mail::envelope` and `mail::bodystructure`; only the syntax is here. The
 //! rest of the response formatter joins this module with the IMAP issue.
 
+use super::response;
 use crate::mail::address::{Address, Mailbox};
 use crate::mail::bodystructure::{BodyStructure, StructureKind};
 use crate::mail::envelope::Envelope;
 use crate::mail::mime::{Disposition, Param};
 
-/// `string` (RFC 3501 §4.3): a quoted string when the octets allow it (7-bit, no CR, LF or
-/// NUL), else a synchronizing literal `{n}\r\n…`. NUL may not appear even in a literal
-/// (`CHAR8` excludes it, RFC 3501 §9), so a NUL in header text is dropped.
-pub fn write_string(out: &mut Vec<u8>, s: &[u8]) {
-    let without_nul: Vec<u8>;
-    let s = if s.contains(&0) {
-        without_nul = s.iter().copied().filter(|&b| b != 0).collect();
-        &without_nul
-    } else {
-        s
-    };
-    let quotable = s.len() <= 1024
-        && s.iter()
-            .all(|&b| b != 0 && b != b'\r' && b != b'\n' && b < 0x80);
-    if quotable {
-        out.push(b'"');
-        for &b in s {
-            if b == b'"' || b == b'\\' {
-                out.push(b'\\');
-            }
-            out.push(b);
-        }
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(format!("{{{}}}\r\n", s.len()).as_bytes());
-        out.extend_from_slice(s);
-    }
+/// `string` (RFC 3501 §4.3), as the response writer writes it (quoted or literal).
+fn write_string(out: &mut Vec<u8>, s: &[u8]) {
+    response::write_string(s, out);
 }
 
 /// `nstring`: NIL or a string.
-pub fn write_nstring(out: &mut Vec<u8>, s: Option<&[u8]>) {
-    match s {
-        Some(s) => write_string(out, s),
-        None => out.extend_from_slice(b"NIL"),
-    }
+fn write_nstring(out: &mut Vec<u8>, s: Option<&[u8]>) {
+    response::write_nstring(s, out);
 }
 
 /// `envelope` (RFC 3501 §7.4.2).
