@@ -135,3 +135,28 @@ fn curl_sends_with_smtp_and_reads_with_pop3() {
     );
     let _ = std::fs::remove_file(&file);
 }
+
+#[test]
+fn ctrl_c_stops_the_bridge_cleanly() {
+    let mut bridge = start();
+    let pid = bridge.child.id().to_string();
+    let status = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap_or_else(|e| panic!("kill: {e}"));
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let exit = loop {
+        if let Some(exit) = bridge.child.try_wait().unwrap_or_else(|e| panic!("{e}")) {
+            break exit;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the bridge did not stop on SIGINT"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(exit.success(), "exit status {exit:?}");
+    // The ports are free again.
+    assert!(std::net::TcpStream::connect(("127.0.0.1", bridge.smtp)).is_err());
+}

@@ -20,6 +20,23 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use super::Clock;
+
+/// Prints a line to stdout; a closed stdout (`maillab serve | head`) is not a reason to stop
+/// serving, so write errors are ignored (`println!` would panic).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// The same for stderr.
+macro_rules! esay {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 use crate::net::{
     ConnId, Delivery, POP3_PORT, SMTP_PORT, SUBMISSION_PORT, Scenario, World, scenario::TEXTBOOK,
 };
@@ -87,7 +104,7 @@ async fn serve(options: Options) -> io::Result<()> {
         ));
     }
     if !options.listen.is_loopback() {
-        eprintln!(
+        esay!(
             "warning: listening on {} — reachable from other machines",
             options.listen
         );
@@ -103,15 +120,19 @@ async fn serve(options: Options) -> io::Result<()> {
     ] {
         let listener = TcpListener::bind(SocketAddr::new(options.listen, port)).await?;
         let bound = listener.local_addr()?;
-        println!(
+        say!(
             "listening: {name} on {bound} → {}:{virtual_port}",
             options.host
         );
         listeners.push((listener, virtual_port));
     }
-    println!(
+    // The interrupt handler is in place before the bridge says it is serving, so a Ctrl-C
+    // right after that line always stops it cleanly.
+    let mut interrupt = Interrupt::new()?;
+    say!(
         "serving {} of scenario '{}'; Ctrl-C stops",
-        options.host, scenario.name
+        options.host,
+        scenario.name
     );
     let (accepted_tx, mut accepted_rx) =
         tokio::sync::mpsc::channel::<(TcpStream, SocketAddr, u16)>(64);
@@ -140,8 +161,8 @@ async fn serve(options: Options) -> io::Result<()> {
     });
     loop {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => {
-                println!("stopping");
+            _ = interrupt.recv() => {
+                say!("stopping");
                 return Ok(());
             }
             Some((stream, peer, virtual_port)) = accepted_rx.recv() => {
@@ -152,11 +173,33 @@ async fn serve(options: Options) -> io::Result<()> {
                     let _permit = permit;
                     let result = connection(stream, peer, virtual_port, world, &options, id).await;
                     if let (Err(e), true) = (result, options.transcript) {
-                        eprintln!("[{id}] {e}");
+                        esay!("[{id}] {e}");
                     }
                 });
             }
         }
+    }
+}
+
+/// Ctrl-C (SIGINT), registered when created.
+struct Interrupt {
+    #[cfg(unix)]
+    signal: tokio::signal::unix::Signal,
+}
+
+impl Interrupt {
+    fn new() -> io::Result<Interrupt> {
+        Ok(Interrupt {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
+        })
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        self.signal.recv().await;
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -177,7 +220,7 @@ async fn connection(
             .map_err(|e| io::Error::new(io::ErrorKind::ConnectionRefused, e.to_string()))?
     };
     if options.transcript {
-        println!(
+        say!(
             "[{id}] connected from {peer} to {}:{virtual_port}",
             options.host
         );
@@ -200,7 +243,7 @@ async fn connection(
                     Ok(0) | Err(_) => {
                         lock(&world).close(conn);
                         if options.transcript {
-                            println!("[{id}] client closed");
+                            say!("[{id}] client closed");
                         }
                         return Ok(());
                     }
@@ -238,6 +281,6 @@ fn show(options: &Options, id: u64, who: &str, bytes: &[u8]) {
         return;
     }
     for line in String::from_utf8_lossy(bytes).lines() {
-        println!("[{id}] {who}: {line}");
+        say!("[{id}] {who}: {line}");
     }
 }
