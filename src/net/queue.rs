@@ -19,6 +19,7 @@ use crate::mail::date::DateTime;
 use crate::mail::dsn;
 use crate::smtp::client::{Client, Config, Outcome, Output};
 use crate::smtp::command::{Address, Param};
+use crate::smtp::reply::Reply;
 use crate::smtp::server::RelayJob;
 use crate::store::Origin;
 use crate::time::Instant;
@@ -263,9 +264,6 @@ impl World {
                     .map(|to| (to.clone(), outcome.clone(), mta.clone()))
                     .collect()
             };
-        let reply = |code: u16, status: &str, text: String| {
-            crate::smtp::reply::Reply::new(code, crate::smtp::reply::Status::parse(status), text)
-        };
         // §5.1: the MX records, most preferred first; without any, the domain's own address.
         let mut targets: Vec<String> = self
             .dns
@@ -279,7 +277,7 @@ impl World {
         if targets.is_empty() {
             let text = format!("no mail server for {domain} (no MX or A record)");
             self.log_relay(entry, domain, Vec::new(), &text);
-            return all(Outcome::Failed(reply(550, "5.1.2", text)), None);
+            return all(Outcome::Failed(Reply::enhanced(550, (5, 1, 2), text)), None);
         }
         let mut last = None;
         for target in targets {
@@ -354,7 +352,7 @@ impl World {
         let (host, why) = last.unwrap_or_default();
         self.log_relay(entry, &host, Vec::new(), &format!("not reached: {why}"));
         all(
-            Outcome::Deferred(reply(421, "4.4.1", format!("{host}: {why}"))),
+            Outcome::Deferred(Reply::enhanced(421, (4, 4, 1), format!("{host}: {why}"))),
             Some(host),
         )
     }

@@ -13,7 +13,7 @@
 use std::collections::VecDeque;
 
 use super::command::{Address, Command, Param};
-use super::reply::{Reply, ReplyReader, Status};
+use super::reply::{Reply, ReplyReader};
 use crate::mail::seven_bit;
 use crate::sasl;
 use crate::wire::{Framed, LineReader, write_dot_stuffed};
@@ -104,18 +104,6 @@ pub struct Client {
     mail_refused: Option<Reply>,
 }
 
-fn synthetic(code: u16, status: (u8, u16, u16), text: &str) -> Reply {
-    Reply::new(
-        code,
-        Some(Status {
-            class: status.0,
-            subject: status.1,
-            detail: status.2,
-        }),
-        text,
-    )
-}
-
 impl Client {
     pub fn new(config: Config) -> Client {
         let count = config.to.len();
@@ -152,7 +140,7 @@ impl Client {
             let line = match framed {
                 Framed::Line { bytes, .. } => bytes,
                 Framed::TooLong { .. } => {
-                    self.abort(synthetic(
+                    self.abort(Reply::enhanced(
                         451,
                         (4, 4, 0),
                         "the server sent a line too long to read",
@@ -163,7 +151,7 @@ impl Client {
             match self.replies.push(&line) {
                 None => {}
                 Some(Ok(reply)) => self.reply(reply),
-                Some(Err(e)) => self.abort(synthetic(451, (4, 4, 0), &e.to_string())),
+                Some(Err(e)) => self.abort(Reply::enhanced(451, (4, 4, 0), e.to_string())),
             }
         }
     }
@@ -176,7 +164,7 @@ impl Client {
         if self.step == Step::Quit {
             return self.finish();
         }
-        let closed = synthetic(
+        let closed = Reply::enhanced(
             421,
             (4, 4, 2),
             "the connection closed before the message was accepted",
@@ -199,7 +187,7 @@ impl Client {
 
     fn finish(&mut self) {
         self.step = Step::Done;
-        let unknown = synthetic(451, (4, 4, 0), "no answer");
+        let unknown = Reply::enhanced(451, (4, 4, 0), "no answer");
         let report = self
             .config
             .to
@@ -292,7 +280,7 @@ impl Client {
         match self.config.auth.clone() {
             Some((user, password)) => {
                 if self.offers("AUTH").is_none() {
-                    return self.abort(synthetic(
+                    return self.abort(Reply::enhanced(
                         530,
                         (5, 7, 0),
                         "the server offers no AUTH, and this client must authenticate",
@@ -324,7 +312,7 @@ impl Client {
                 Ok(converted) => message = converted,
                 Err(e) => {
                     let text = format!("cannot send to a server without SMTPUTF8: {e}");
-                    return self.abort(synthetic(553, (5, 6, 7), &text));
+                    return self.abort(Reply::enhanced(553, (5, 6, 7), &text));
                 }
             }
         }
@@ -342,7 +330,7 @@ impl Client {
                     Ok(converted) => message = converted,
                     Err(e) => {
                         let text = format!("cannot send to a server without 8BITMIME: {e}");
-                        return self.abort(synthetic(554, (5, 6, 3), &text));
+                        return self.abort(Reply::enhanced(554, (5, 6, 3), &text));
                     }
                 }
             }
@@ -352,7 +340,7 @@ impl Client {
             || self.config.to.iter().any(|a| !a.is_ascii());
         if non_ascii {
             if self.offers("SMTPUTF8").is_none() {
-                return self.abort(synthetic(
+                return self.abort(Reply::enhanced(
                     553,
                     (5, 6, 7),
                     "a non-ASCII address needs SMTPUTF8, which the server does not offer",
@@ -370,7 +358,7 @@ impl Client {
                     "the message ({} octets) is larger than the server accepts ({limit})",
                     message.len()
                 );
-                return self.abort(synthetic(552, (5, 3, 4), &text));
+                return self.abort(Reply::enhanced(552, (5, 3, 4), &text));
             }
             params.push(Param {
                 keyword: "SIZE".into(),
@@ -421,7 +409,7 @@ impl Client {
 
     fn envelope_reply(&mut self, reply: Reply) {
         let Some(command) = self.pending.pop_front() else {
-            return self.abort(synthetic(451, (4, 4, 0), "an unexpected reply"));
+            return self.abort(Reply::enhanced(451, (4, 4, 0), "an unexpected reply"));
         };
         match command {
             Command::Mail { .. } if !reply.is_positive() => {

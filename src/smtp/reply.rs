@@ -61,6 +61,20 @@ impl Reply {
         }
     }
 
+    /// A one-line reply with the enhanced status `(class, subject, detail)` (RFC 3463).
+    pub fn enhanced(code: u16, status: (u8, u16, u16), text: impl Into<String>) -> Reply {
+        let (class, subject, detail) = status;
+        Reply::new(
+            code,
+            Some(Status {
+                class,
+                subject,
+                detail,
+            }),
+            text,
+        )
+    }
+
     /// The first digit: 2 positive, 3 intermediate, 4 transient failure, 5 permanent failure.
     pub fn class(&self) -> u16 {
         self.code / 100

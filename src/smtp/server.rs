@@ -19,7 +19,7 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use super::command::{Address, Command, MAX_COMMAND_LINE, Param, ParseError};
-use super::reply::{Reply, Status};
+use super::reply::Reply;
 use crate::mail::date::DateTime;
 use crate::mail::dsn;
 use crate::sasl;
@@ -201,14 +201,6 @@ fn starts_with_header_field(data: &[u8]) -> bool {
     }
 }
 
-fn status(class: u8, subject: u16, detail: u16) -> Option<Status> {
-    Some(Status {
-        class,
-        subject,
-        detail,
-    })
-}
-
 impl Server {
     /// A session opened at `now`: the greeting is queued (§4.3.1, §3.1).
     pub fn greet(config: Config, now: Instant) -> Server {
@@ -240,9 +232,9 @@ impl Server {
     /// §4.5.3.2: an idle client is told 421 and disconnected; an unfinished message is dropped.
     pub fn handle_timeout(&mut self, now: Instant) {
         if now >= self.deadline && !matches!(self.state, State::Closed) {
-            self.reply(Reply::new(
+            self.reply(Reply::enhanced(
                 421,
-                status(4, 4, 2),
+                (4, 4, 2),
                 format!("{} timeout, closing connection", self.config.host),
             ));
             self.close();
@@ -267,19 +259,11 @@ impl Server {
     }
 
     fn ok(&mut self, enhanced: (u8, u16, u16), text: impl Into<String>) {
-        self.reply(Reply::new(
-            250,
-            status(enhanced.0, enhanced.1, enhanced.2),
-            text,
-        ));
+        self.reply(Reply::enhanced(250, enhanced, text));
     }
 
     fn error(&mut self, code: u16, enhanced: (u8, u16, u16), text: impl Into<String>) {
-        self.reply(Reply::new(
-            code,
-            status(enhanced.0, enhanced.1, enhanced.2),
-            text,
-        ));
+        self.reply(Reply::enhanced(code, enhanced, text));
     }
 
     /// Client bytes.
@@ -366,17 +350,17 @@ impl Server {
             Command::Noop => self.ok((2, 0, 0), "OK"),
             Command::Quit => {
                 let text = format!("{} Service closing transmission channel", self.config.host);
-                self.reply(Reply::new(221, status(2, 0, 0), text));
+                self.reply(Reply::enhanced(221, (2, 0, 0), text));
                 self.close();
             }
             // §3.5.3 and §7.3: a server may decline to confirm who exists.
-            Command::Vrfy(_) => self.reply(Reply::new(
+            Command::Vrfy(_) => self.reply(Reply::enhanced(
                 252,
-                status(2, 5, 0),
+                (2, 5, 0),
                 "Cannot VRFY user, but will accept message and attempt delivery",
             )),
             Command::Expn(_) => {
-                self.reply(Reply::new(252, status(2, 5, 0), "Cannot EXPN lists here"))
+                self.reply(Reply::enhanced(252, (2, 5, 0), "Cannot EXPN lists here"))
             }
             Command::Help(topic) => self.help(topic),
             Command::Auth { mechanism, initial } => self.auth(&mechanism, initial, store),
@@ -663,9 +647,9 @@ impl Server {
             Framed::TooLong { crlf } => {
                 // §4.5.3.1.6: the line is lost, so is the message; read on to the end — which
                 // only a "." after a CRLF is (§4.1.1.4), however the long line ended.
-                problem.get_or_insert(Reply::new(
+                problem.get_or_insert(Reply::enhanced(
                     500,
-                    status(5, 5, 2),
+                    (5, 5, 2),
                     "Line too long (at most 1000 octets with CRLF)",
                 ));
                 *after_crlf = crlf;
@@ -676,9 +660,9 @@ impl Server {
                     return self.end_of_data(store, now);
                 }
                 if !crlf {
-                    problem.get_or_insert(Reply::new(
+                    problem.get_or_insert(Reply::enhanced(
                         554,
-                        status(5, 6, 0),
+                        (5, 6, 0),
                         "Bare LF in the message: lines end with CRLF (RFC 5321 section 2.3.8)",
                     ));
                 }
@@ -690,23 +674,23 @@ impl Server {
                 // §4.5.3.1.6: 1000 octets with CRLF, not counting a dot added for transparency
                 // (the reader allows one more octet for it).
                 if line.len() + 2 > MAX_TEXT_LINE {
-                    problem.get_or_insert(Reply::new(
+                    problem.get_or_insert(Reply::enhanced(
                         500,
-                        status(5, 5, 2),
+                        (5, 5, 2),
                         "Line too long (at most 1000 octets with CRLF)",
                     ));
                 }
                 if !txn.eight_bit && line.iter().any(|&b| b >= 0x80) {
-                    problem.get_or_insert(Reply::new(
+                    problem.get_or_insert(Reply::enhanced(
                         554,
-                        status(5, 6, 0),
+                        (5, 6, 0),
                         "8-bit content needs BODY=8BITMIME (plain SMTP carries 7-bit ASCII)",
                     ));
                 }
                 if data.len() + line.len() + 2 > max_size {
-                    problem.get_or_insert(Reply::new(
+                    problem.get_or_insert(Reply::enhanced(
                         552,
-                        status(5, 3, 4),
+                        (5, 3, 4),
                         format!(
                             "Message size exceeds fixed maximum message size ({max_size} octets)"
                         ),
@@ -778,15 +762,15 @@ impl Server {
         };
         *remaining = remaining.saturating_sub(chunk.len() as u64);
         if data.len() + chunk.len() > max_size {
-            problem.get_or_insert(Reply::new(
+            problem.get_or_insert(Reply::enhanced(
                 552,
-                status(5, 3, 4),
+                (5, 3, 4),
                 format!("Message size exceeds fixed maximum message size ({max_size} octets)"),
             ));
         } else if !txn.eight_bit && chunk.iter().any(|&b| b >= 0x80) {
-            problem.get_or_insert(Reply::new(
+            problem.get_or_insert(Reply::enhanced(
                 554,
-                status(5, 6, 0),
+                (5, 6, 0),
                 "8-bit content needs BODY=8BITMIME",
             ));
         } else if problem.is_none() {
@@ -827,15 +811,15 @@ impl Server {
             data.windows(2).any(|w| w[1] == b'\n' && w[0] != b'\r') || data.first() == Some(&b'\n');
         let problem = problem.or_else(|| {
             if bare_lf {
-                Some(Reply::new(
+                Some(Reply::enhanced(
                     554,
-                    status(5, 6, 0),
+                    (5, 6, 0),
                     "Bare LF in the message: lines end with CRLF",
                 ))
             } else if crate::mail::encoding::has_long_lines(&data, MAX_TEXT_LINE - 2) {
-                Some(Reply::new(
+                Some(Reply::enhanced(
                     500,
-                    status(5, 5, 2),
+                    (5, 5, 2),
                     "Line too long (at most 1000 octets with CRLF)",
                 ))
             } else {
@@ -1014,9 +998,8 @@ impl Server {
             }
         };
         self.reply(Reply {
-            code: 214,
-            status: status(2, 0, 0),
             lines,
+            ..Reply::enhanced(214, (2, 0, 0), "")
         });
     }
 
@@ -1131,11 +1114,7 @@ impl Server {
         match user {
             Some(user) => {
                 self.authenticated = Some(user);
-                self.reply(Reply::new(
-                    235,
-                    status(2, 7, 0),
-                    "Authentication successful",
-                ));
+                self.reply(Reply::enhanced(235, (2, 7, 0), "Authentication successful"));
             }
             None => self.error(535, (5, 7, 8), "Authentication credentials invalid"),
         }
