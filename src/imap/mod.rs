@@ -10,4 +10,9 @@
 
 pub mod body;
 pub mod command;
+pub mod fetch;
+pub mod list;
 pub mod response;
+pub mod search;
+pub mod selected;
+pub mod server;

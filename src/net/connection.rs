@@ -10,9 +10,10 @@ use std::net::Ipv4Addr;
 
 use super::builtin::{self, Daytime, Echo};
 use super::host::Service;
+use crate::imap::server as imap_server;
 use crate::pop3;
 use crate::smtp::server::{self as smtp_server, RelayJob, Role};
-use crate::store::Store;
+use crate::store::{Origin, Store};
 use crate::time::Instant;
 
 /// A connection's number, unique for the life of a world.
@@ -45,6 +46,7 @@ enum ServerSession {
     Echo(Echo),
     Daytime(Daytime),
     Pop3(Box<pop3::Server>),
+    Imap(Box<imap_server::Server>),
     Smtp(Box<smtp_server::Server>),
 }
 
@@ -54,6 +56,7 @@ impl ServerSession {
             ServerSession::Echo(s) => s.feed(bytes),
             ServerSession::Daytime(s) => s.feed(bytes),
             ServerSession::Pop3(s) => s.feed(bytes, store, now),
+            ServerSession::Imap(s) => s.feed(bytes, store, now),
             ServerSession::Smtp(s) => s.feed(bytes, store, now),
         }
     }
@@ -73,6 +76,13 @@ impl ServerSession {
                     pop3::server::Output::Event(_) => continue,
                 }
             },
+            ServerSession::Imap(s) => loop {
+                match s.poll_output()? {
+                    imap_server::Output::Send(bytes) => break Some(Action::Send(bytes)),
+                    imap_server::Output::Close => break Some(Action::Close),
+                    imap_server::Output::Event(_) => continue,
+                }
+            },
             ServerSession::Smtp(s) => loop {
                 match s.poll_output()? {
                     smtp_server::Output::Send(bytes) => break Some(Action::Send(bytes)),
@@ -87,6 +97,7 @@ impl ServerSession {
     fn poll_timeout(&self) -> Option<Instant> {
         match self {
             ServerSession::Pop3(s) => s.poll_timeout(),
+            ServerSession::Imap(s) => s.poll_timeout(),
             ServerSession::Smtp(s) => s.poll_timeout(),
             _ => None,
         }
@@ -95,6 +106,7 @@ impl ServerSession {
     fn handle_timeout(&mut self, store: &mut Store, now: Instant) {
         match self {
             ServerSession::Pop3(s) => s.handle_timeout(store, now),
+            ServerSession::Imap(s) => s.handle_timeout(now),
             ServerSession::Smtp(s) => s.handle_timeout(now),
             _ => {}
         }
@@ -103,6 +115,7 @@ impl ServerSession {
     fn handle_close(&mut self, store: &mut Store) {
         match self {
             ServerSession::Pop3(s) => s.handle_close(store),
+            ServerSession::Imap(s) => s.handle_close(),
             ServerSession::Smtp(s) => s.handle_close(),
             _ => {}
         }
@@ -152,7 +165,13 @@ pub(super) struct Endpoint<'a> {
 }
 
 impl Connection {
-    pub(super) fn open(id: ConnId, client: &str, to: Endpoint<'_>, now: Instant) -> Self {
+    pub(super) fn open(
+        id: ConnId,
+        client: &str,
+        to: Endpoint<'_>,
+        store: &Store,
+        now: Instant,
+    ) -> Self {
         let server = match to.service {
             Service::Echo => ServerSession::Echo(Echo::new()),
             Service::Daytime => ServerSession::Daytime(Daytime::greet(now)),
@@ -161,6 +180,15 @@ impl Connection {
                     host: to.host.to_string(),
                     timestamp: format!("<{}.{}@{}>", to.token, now.unix_seconds(), to.host),
                 },
+                now,
+            ))),
+            Service::Imap => ServerSession::Imap(Box::new(imap_server::Server::greet(
+                imap_server::Config {
+                    host: to.host.to_string(),
+                    origin: Origin(id.0),
+                    token: format!("{}.{}", to.token, now.unix_seconds()),
+                },
+                store,
                 now,
             ))),
             Service::SmtpMx | Service::Submission => {
@@ -216,6 +244,14 @@ impl Connection {
         if !self.server_closed {
             self.server.handle_close(store);
             self.server_closed = true;
+        }
+    }
+
+    /// The host's store changed (IMAP sessions may have something to tell).
+    pub(super) fn store_changed(&mut self, store: &mut Store) {
+        if let (false, ServerSession::Imap(s)) = (self.server_closed, &mut self.server) {
+            s.handle_store_change(store);
+            self.pump();
         }
     }
 

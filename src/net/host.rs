@@ -15,6 +15,8 @@ pub enum Service {
     Daytime,
     /// RFC 1939 POP3.
     Pop3,
+    /// RFC 3501 IMAP4rev1.
+    Imap,
     /// RFC 5321 SMTP as a mail exchanger: mail for this host's domains, from anyone.
     SmtpMx,
     /// RFC 6409 message submission: authenticated users send mail anywhere.
@@ -28,6 +30,7 @@ impl Service {
             Service::Echo => "echo",
             Service::Daytime => "daytime",
             Service::Pop3 => "pop3",
+            Service::Imap => "imap",
             Service::SmtpMx => "smtp",
             Service::Submission => "submission",
         }

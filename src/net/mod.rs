@@ -69,6 +69,8 @@ pub const ECHO_PORT: u16 = 7;
 pub const DAYTIME_PORT: u16 = 13;
 /// RFC 1939's port: every mail host runs POP3.
 pub const POP3_PORT: u16 = 110;
+/// RFC 3501's port: every mail host runs IMAP.
+pub const IMAP_PORT: u16 = 143;
 /// RFC 5321's port: every mail host is the MX of its domains.
 pub const SMTP_PORT: u16 = 25;
 /// RFC 6409's port: every mail host takes submissions from its users.
@@ -166,6 +168,7 @@ impl World {
                 host = host
                     .listen(SMTP_PORT, Service::SmtpMx)
                     .listen(POP3_PORT, Service::Pop3)
+                    .listen(IMAP_PORT, Service::Imap)
                     .listen(SUBMISSION_PORT, Service::Submission);
             }
             world.add_host(host.with_mail(&spec.domains, store));
@@ -212,6 +215,17 @@ impl World {
             }
         }
         self.run_queue();
+        self.announce_store_changes();
+    }
+
+    /// Lets every IMAP session see what changed in its host's store: an idling one tells its
+    /// client at once (RFC 2177). Called after everything that can change a store.
+    fn announce_store_changes(&mut self) {
+        for conn in self.connections.values_mut() {
+            if let Some(host) = self.hosts.get_mut(conn.host_index()) {
+                conn.store_changed(host.store_mut());
+            }
+        }
     }
 
     /// The earliest server timer of any open connection.
@@ -308,7 +322,7 @@ impl World {
                 None => client.to_string(),
             },
         };
-        let conn = Connection::open(id, client, endpoint, self.now);
+        let conn = Connection::open(id, client, endpoint, target.store(), self.now);
         self.connections.insert(id, conn);
         Ok(id)
     }
@@ -333,6 +347,7 @@ impl World {
             }
             self.run_queue();
         }
+        self.announce_store_changes();
         Ok(())
     }
 
@@ -355,6 +370,7 @@ impl World {
         if let Some(host) = self.hosts.get_mut(conn.host_index()) {
             conn.client_closes(host.store_mut());
         }
+        self.announce_store_changes();
     }
 
     /// An open connection.
