@@ -10,9 +10,14 @@
 //! - `S: text` is an expected line, compared after the preceding `C:` lines were sent; `{*}`
 //!   matches any text within the line, and a line that is exactly `S: {...}` matches any number
 //!   of lines up to the next expected one;
-//! - `closed` expects the server to have closed the connection.
+//! - `closed` expects the server to have closed the connection;
+//! - `session NAME` switches to another client of the same world (each has its own connection
+//!   and received lines; the first is `main`), so two sessions on one mailbox can be shown;
+//! - `wait SECONDS` moves the world's clock on (timers fire, the relay queue runs).
 
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::Duration;
 
 use maillab::net::{ConnId, Delivery, Scenario, World, scenario::TEXTBOOK};
 use maillab::pop3::server::apop_digest;
@@ -49,8 +54,9 @@ fn matches(pattern: &str, text: &str) -> bool {
     rest.is_empty()
 }
 
+/// One client's connection and what it has received.
+#[derive(Default)]
 struct Session {
-    world: World,
     conn: Option<ConnId>,
     /// Received lines not yet compared.
     received: Vec<String>,
@@ -59,10 +65,10 @@ struct Session {
 }
 
 impl Session {
-    fn receive(&mut self) {
+    fn receive(&mut self, world: &mut World) {
         let Some(conn) = self.conn else { return };
         let mut bytes = Vec::new();
-        while let Some(delivery) = self.world.poll_delivery(conn) {
+        while let Some(delivery) = world.poll_delivery(conn) {
             match delivery {
                 Delivery::Data(data) => bytes.extend(data),
                 Delivery::Closed => self.closed = true,
@@ -80,8 +86,8 @@ impl Session {
         }
     }
 
-    fn expect(&mut self, file: &str, expected: &[(usize, String)]) {
-        self.receive();
+    fn expect(&mut self, world: &mut World, file: &str, expected: &[(usize, String)]) {
+        self.receive(world);
         let mut got = std::mem::take(&mut self.received).into_iter().peekable();
         let mut patterns = expected.iter().peekable();
         while let Some((line_no, pattern)) = patterns.next() {
@@ -124,16 +130,24 @@ fn replay(path: &Path) {
         .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
         .collect();
     let scenario = lines.first().and_then(|(_, l)| l.strip_prefix("scenario "));
-    let mut session = Session {
-        world: world_for(scenario),
-        conn: None,
-        received: Vec::new(),
-        closed: false,
-        greeting: String::new(),
-    };
+    let mut world = world_for(scenario);
+    let mut sessions: BTreeMap<String, Session> = BTreeMap::new();
+    let mut current = "main".to_string();
     let mut i = 0;
     while let Some(&(line_no, line)) = lines.get(i) {
+        let session = sessions.entry(current.clone()).or_default();
         if line.starts_with("scenario ") {
+            i += 1;
+        } else if let Some(name) = line.strip_prefix("session ") {
+            current = name.trim().to_string();
+            i += 1;
+        } else if let Some(seconds) = line.strip_prefix("wait ") {
+            let seconds: u64 = seconds
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("{file}:{line_no}: wait SECONDS"));
+            let later = world.now().saturating_add(Duration::from_secs(seconds));
+            world.advance_to(later);
             i += 1;
         } else if let Some(target) = line.strip_prefix("connect ") {
             let (host, port) = target
@@ -143,8 +157,7 @@ fn replay(path: &Path) {
                 .parse()
                 .unwrap_or_else(|_| panic!("{file}:{line_no}: bad port"));
             session.conn = Some(
-                session
-                    .world
+                world
                     .connect("transcript", host, port)
                     .unwrap_or_else(|e| panic!("{file}:{line_no}: {e}")),
             );
@@ -179,8 +192,7 @@ fn replay(path: &Path) {
             let conn = session
                 .conn
                 .unwrap_or_else(|| panic!("{file}:{line_no}: C: before connect"));
-            session
-                .world
+            world
                 .send(conn, &bytes)
                 .unwrap_or_else(|e| panic!("{file}:{line_no}: {e}"));
         } else if line.starts_with("S:") {
@@ -194,9 +206,9 @@ fn replay(path: &Path) {
                 ));
                 i += 1;
             }
-            session.expect(&file, &expected);
+            session.expect(&mut world, &file, &expected);
         } else if line == "closed" {
-            session.receive();
+            session.receive(&mut world);
             assert!(
                 session.closed,
                 "{file}:{line_no}: the server should have closed the connection"
@@ -230,6 +242,11 @@ fn pop3_transcripts() {
 #[test]
 fn smtp_transcripts() {
     replay_all("smtp");
+}
+
+#[test]
+fn imap_transcripts() {
+    replay_all("imap");
 }
 
 #[test]

@@ -911,11 +911,12 @@ impl Server {
             .iter()
             .position(|m| !m.flags().contains(crate::store::Flags::SEEN));
         let (uid_validity, uid_next) = (mailbox.uid_validity().get(), mailbox.uid_next().get());
-        self.untagged(view.flags_response());
+        // The order of RFC 3501 §8's sample session.
         self.untagged(Untagged::Exists(count(view.exists())));
+        self.untagged(view.flags_response());
         self.untagged(Untagged::Recent(count(view.recent_count())));
         if let Some(at) = first_unseen {
-            let text = format!("Message {} is the first unseen", at + 1);
+            let text = format!("Message {} is the first unseen message", at + 1);
             self.untagged_status(Condition::Ok, Some(Code::Unseen(count(at + 1))), &text);
         }
         self.untagged_status(
