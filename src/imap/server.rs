@@ -450,11 +450,11 @@ impl Server {
                     self.sync(store, true);
                     return;
                 }
-                None => Err(Refusal::state("IDLE")),
+                None => Err(Refusal::state("IDLE", false)),
             },
             other => match self.user().map(str::to_owned) {
                 Some(user) => self.authenticated(other, &user, store, now),
-                None => Err(Refusal::state(name_of(&other))),
+                None => Err(Refusal::state(name_of(&other), false)),
             },
         };
         if self.phase() == Phase::Logout {
@@ -555,7 +555,7 @@ impl Server {
                     self.state = State::Authenticated {
                         user: user.to_owned(),
                     };
-                    return Err(Refusal::state(name));
+                    return Err(Refusal::state(name, true));
                 };
                 let (result, after) = self.selected(other, &user, &mut view, store);
                 self.state = State::Selected { user, view };
@@ -1024,7 +1024,8 @@ impl Server {
                 }
             }
         }
-        listed.sort();
+        // INBOX first, then in name order, as LIST shows them.
+        listed.sort_by(|a, b| (a.0 != b"INBOX", &a.0).cmp(&(b.0 != b"INBOX", &b.0)));
         listed.dedup_by(|a, b| a.0 == b.0);
         for (mailbox, selectable) in listed {
             let attributes = if selectable {
@@ -1297,13 +1298,11 @@ impl Refusal {
     }
 
     /// A command given in a state where it is not valid (§3, §6: BAD).
-    fn state(name: &str) -> Refusal {
+    fn state(name: &str, logged_in: bool) -> Refusal {
         let why = match name {
             "LOGIN" | "AUTHENTICATE" => "is only valid before logging in",
-            "CHECK" | "CLOSE" | "EXPUNGE" | "UID EXPUNGE" | "SEARCH" | "UID SEARCH" | "FETCH"
-            | "UID FETCH" | "STORE" | "UID STORE" | "COPY" | "UID COPY" | "MOVE" | "UID MOVE"
-            | "UNSELECT" => "needs a selected mailbox: SELECT or EXAMINE one first",
-            _ => "needs you to log in first: LOGIN or AUTHENTICATE",
+            _ if !logged_in => "needs you to log in first: LOGIN or AUTHENTICATE",
+            _ => "needs a selected mailbox: SELECT or EXAMINE one first",
         };
         Refusal::bad(format!("{name} {why}"))
     }
