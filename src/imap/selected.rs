@@ -40,6 +40,8 @@ pub struct View {
     announced: (usize, usize),
     /// The mailbox was deleted by another session.
     deleted: bool,
+    /// Messages arrived since the view last took them in.
+    arrived: bool,
 }
 
 /// A message of the view resolved from a sequence set.
@@ -89,6 +91,7 @@ impl View {
             keywords,
             announced,
             deleted: false,
+            arrived: false,
         })
     }
 
@@ -236,6 +239,16 @@ impl View {
         })
     }
 
+    /// The client was just sent message `number`'s flags: no pending update for it is needed.
+    pub fn flags_reported(&mut self, number: u32) {
+        let uid = (number as usize)
+            .checked_sub(1)
+            .and_then(|at| self.uids.get(at));
+        if let Some(uid) = uid {
+            self.flags_changed.remove(uid);
+        }
+    }
+
     /// This session's own EXPUNGE, EXPUNGE-by-UID or MOVE removed `uids`: the EXPUNGE responses,
     /// each number counted after the ones before it were removed (§7.4.1).
     pub fn remove(&mut self, uids: &[Uid]) -> Vec<Untagged> {
@@ -249,7 +262,8 @@ impl View {
                 responses.push(Untagged::Expunge(u32::try_from(at + 1).unwrap_or(u32::MAX)));
             }
         }
-        self.announced.0 = self.uids.len();
+        // Each EXPUNGE response lowers the count the client knows (§7.4.1).
+        self.announced.0 = self.announced.0.saturating_sub(responses.len());
         responses
     }
 
@@ -259,7 +273,16 @@ impl View {
     /// another session changed. `me` is this session's origin: its own flag changes were
     /// answered by its own commands.
     pub fn sync(&mut self, store: &mut Store, me: Origin, allow_expunge: bool) -> Vec<Untagged> {
-        let mut arrived = false;
+        self.ingest(store, me);
+        if std::mem::take(&mut self.arrived) {
+            self.take_new(store);
+        }
+        self.responses(store, allow_expunge)
+    }
+
+    /// Reads the feed since the last call into what is still to be told, telling nothing yet
+    /// (so a command about to answer with FLAGS knows which updates it makes unnecessary).
+    pub fn ingest(&mut self, store: &mut Store, me: Origin) {
         let mut too_old = false;
         match store.changes_since(self.feed_seq) {
             Ok(changes) => {
@@ -269,7 +292,7 @@ impl View {
                         continue;
                     }
                     match &change.kind {
-                        ChangeKind::Appended { .. } => arrived = true,
+                        ChangeKind::Appended { .. } => self.arrived = true,
                         ChangeKind::Expunged { uid } => {
                             if self.uids.binary_search(uid).is_ok() {
                                 self.expunged.insert(*uid);
@@ -293,14 +316,10 @@ impl View {
             self.resynchronize(store);
         }
         self.feed_seq = store.current_seq();
-        if arrived {
-            self.take_new(store);
-        }
-        self.responses(store, allow_expunge)
     }
 
     /// The feed no longer holds what this view missed: compare with the store itself.
-    fn resynchronize(&mut self, store: &mut Store) {
+    fn resynchronize(&mut self, store: &Store) {
         let Ok(mailbox) = store.mailbox(&self.user, self.name.as_str()) else {
             self.deleted = true;
             return;
@@ -312,7 +331,7 @@ impl View {
                 self.flags_changed.insert(uid);
             }
         }
-        self.take_new(store);
+        self.arrived = true;
     }
 
     /// Adds the messages newer than the view's last one; a read-write session claims them as
@@ -339,11 +358,16 @@ impl View {
         }
     }
 
+    /// The EXPUNGE responses for the messages expunged elsewhere and not yet announced.
+    pub fn announce_expunges(&mut self) -> Vec<Untagged> {
+        let gone: Vec<Uid> = std::mem::take(&mut self.expunged).into_iter().collect();
+        self.remove(&gone)
+    }
+
     fn responses(&mut self, store: &Store, allow_expunge: bool) -> Vec<Untagged> {
         let mut out = Vec::new();
-        if allow_expunge && !self.expunged.is_empty() {
-            let gone: Vec<Uid> = std::mem::take(&mut self.expunged).into_iter().collect();
-            out.extend(self.remove(&gone));
+        if allow_expunge {
+            out.extend(self.announce_expunges());
         }
         let Ok(mailbox) = store.mailbox(&self.user, self.name.as_str()) else {
             return out;

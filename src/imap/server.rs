@@ -25,7 +25,9 @@ use super::command::{
 };
 use super::fetch;
 use super::list;
-use super::response::{Code, Condition, MailboxListing, Response, Status, Untagged, write_string};
+use super::response::{
+    Code, Condition, FetchData, MailboxListing, Response, Status, Untagged, write_string,
+};
 use super::search::{CHARSETS, Candidate};
 use super::selected::{BadNumber, Target, View, parse_flags};
 use crate::mail::date::parse_imap_date_time;
@@ -557,6 +559,13 @@ impl Server {
                     };
                     return Err(Refusal::state(name, true));
                 };
+                view.ingest(store, self.config.origin);
+                if is_uid_command(&other) {
+                    // A UID command names no sequence numbers, so what was expunged elsewhere can
+                    // be told first (§7.4.1 lets UID commands carry EXPUNGE).
+                    let expunges = view.announce_expunges();
+                    self.untagged_all(expunges);
+                }
                 let (result, after) = self.selected(other, &user, &mut view, store);
                 self.state = State::Selected { user, view };
                 if after == After::Deselect {
@@ -677,7 +686,10 @@ impl Server {
                 }
                 for response in responses {
                     match response {
-                        Some(r) => self.untagged(r),
+                        Some(r) => {
+                            note_flags_reported(view, &r);
+                            self.untagged(r);
+                        }
                         None => missing = true,
                     }
                 }
@@ -720,7 +732,10 @@ impl Server {
                     }
                 }
                 let missing = results.len() < targets.len();
-                self.untagged_all(responses.into_iter().flatten());
+                for response in responses.into_iter().flatten() {
+                    note_flags_reported(view, &response);
+                    self.untagged(response);
+                }
                 expunge_issued(missing, name)
             }
             C::Copy {
@@ -1403,6 +1418,16 @@ fn fetch_one(
     })
 }
 
+/// A FETCH response with FLAGS tells the client the message's current flags: a pending update
+/// for it would only repeat them.
+fn note_flags_reported(view: &mut View, response: &Untagged) {
+    if let Untagged::Fetch { number, attributes } = response
+        && attributes.iter().any(|a| matches!(a, FetchData::Flags(_)))
+    {
+        view.flags_reported(*number);
+    }
+}
+
 /// The result of a command that could not reach every message: RFC 5530 EXPUNGEISSUED.
 fn expunge_issued(missing: bool, name: &str) -> Result<Done, Refusal> {
     if missing {
@@ -1457,6 +1482,19 @@ fn search(store: &Store, user: &str, view: &View, criteria: &SearchKey, uid: boo
                 .then_some(if uid { target.uid.get() } else { target.number })
         })
         .collect()
+}
+
+fn is_uid_command(body: &CommandBody) -> bool {
+    use CommandBody as C;
+    matches!(
+        body,
+        C::Fetch { uid: true, .. }
+            | C::Store { uid: true, .. }
+            | C::Search { uid: true, .. }
+            | C::Copy { uid: true, .. }
+            | C::Move { uid: true, .. }
+            | C::UidExpunge(_)
+    )
 }
 
 /// The command's name as a client typed it, for messages.
