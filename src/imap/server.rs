@@ -284,7 +284,7 @@ impl Server {
                     };
                     rest = rest.get(chunk.len()..).unwrap_or_default();
                     if self.line_len + chunk.len() > MAX_LINE + 2 {
-                        self.line_too_long(ended);
+                        self.line_too_long(chunk, ended);
                         continue;
                     }
                     self.line_len += chunk.len();
@@ -299,8 +299,13 @@ impl Server {
     }
 
     /// A line over [`MAX_LINE`]: the command is refused and the rest of the line ignored.
-    fn line_too_long(&mut self, ended: bool) {
-        let tag = leading_tag(&self.pending);
+    fn line_too_long(&mut self, chunk: &[u8], ended: bool) {
+        let start = if self.pending.is_empty() {
+            chunk
+        } else {
+            &self.pending
+        };
+        let tag = leading_tag(start);
         self.pending.clear();
         self.line_len = 0;
         self.framing = if ended {
@@ -375,8 +380,13 @@ impl Server {
                 self.bad(tag.as_ref(), "Command line ended unexpectedly");
             }
             Err(command::ParseError::Syntax { tag, reason }) => {
+                let text = match command_word(&self.pending).and_then(usage) {
+                    Some((name, usage)) => {
+                        format!("Syntax error in {name}: {reason} (usage: {name} {usage})")
+                    }
+                    None => format!("Syntax error: {reason}"),
+                };
                 self.pending.clear();
-                let text = format!("Syntax error: {reason}");
                 self.bad(tag.as_ref(), &text);
             }
             Err(command::ParseError::LiteralTooLarge { tag, size }) => {
@@ -1548,6 +1558,43 @@ fn leading_tag(line: &[u8]) -> Option<Tag> {
         .unwrap_or(line.len());
     let word = std::str::from_utf8(line.get(..end)?).ok()?;
     Tag::new(word)
+}
+
+/// The command name after the tag (`UID FETCH` for a UID command), uppercased.
+fn command_word(line: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(line);
+    let mut words = text.split([' ', '\r', '\n']).skip(1);
+    let first = words.next()?.to_ascii_uppercase();
+    if first == "UID" {
+        let second = words.next()?.to_ascii_uppercase();
+        return Some(format!("UID {second}"));
+    }
+    Some(first)
+}
+
+/// What a command's arguments look like (RFC 3501 §6, §9), for a student who got them wrong.
+fn usage(name: String) -> Option<(String, &'static str)> {
+    let base = name.strip_prefix("UID ").unwrap_or(&name);
+    let usage = match base {
+        "CAPABILITY" | "NOOP" | "LOGOUT" | "STARTTLS" | "CHECK" | "CLOSE" | "EXPUNGE" | "IDLE"
+        | "UNSELECT" | "NAMESPACE" if name == base => "(no arguments)",
+        "EXPUNGE" => "sequence-set",
+        "AUTHENTICATE" => "mechanism [initial-response]",
+        "LOGIN" => "user password",
+        "SELECT" | "EXAMINE" | "CREATE" | "DELETE" | "SUBSCRIBE" | "UNSUBSCRIBE" => "mailbox",
+        "RENAME" => "old-mailbox new-mailbox",
+        "LIST" | "LSUB" => "reference pattern, e.g. LIST \"\" *",
+        "STATUS" => "mailbox (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN SIZE)",
+        "APPEND" => "mailbox [(flags)] [\"date-time\"] {size}",
+        "SEARCH" => "[CHARSET name] criteria, e.g. SEARCH FROM alice UNSEEN",
+        "FETCH" => "sequence-set items, e.g. FETCH 1:* (FLAGS ENVELOPE)",
+        "STORE" => "sequence-set +FLAGS|-FLAGS|FLAGS[.SILENT] (flags)",
+        "COPY" | "MOVE" => "sequence-set mailbox",
+        "ID" => "NIL or (\"field\" \"value\" ...)",
+        "ENABLE" => "capability ...",
+        _ => return None,
+    };
+    Some((name, usage))
 }
 
 fn trim_crlf(line: &[u8]) -> &[u8] {
