@@ -1,5 +1,6 @@
 //! `maillab serve` with real, unmodified clients on loopback: Python's smtplib and poplib
-//! (`tests/bridge/clients.py`) and curl, against the same engines the browser runs.
+//! (`tests/bridge/clients.py`), imaplib (`tests/bridge/imap_client.py`) and curl, against the
+//! same engines the browser runs.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::io::{BufRead, BufReader};
@@ -10,6 +11,7 @@ struct Bridge {
     smtp: u16,
     submission: u16,
     pop3: u16,
+    imap: u16,
 }
 
 impl Drop for Bridge {
@@ -29,6 +31,8 @@ fn start() -> Bridge {
             "--submission-port",
             "0",
             "--pop3-port",
+            "0",
+            "--imap-port",
             "0",
             "--clock",
             "textbook",
@@ -60,6 +64,7 @@ fn start() -> Bridge {
         smtp: port("smtp"),
         submission: port("submission"),
         pop3: port("pop3"),
+        imap: port("imap"),
         child,
     }
 }
@@ -80,6 +85,22 @@ fn python_smtplib_and_poplib_interoperate() {
     );
 }
 
+#[test]
+fn python_imaplib_interoperates() {
+    let bridge = start();
+    let out = Command::new("python3")
+        .arg("tests/bridge/imap_client.py")
+        .args([bridge.imap, bridge.smtp].map(|p| p.to_string()))
+        .output()
+        .unwrap_or_else(|e| panic!("python3: {e}"));
+    assert!(
+        out.status.success(),
+        "imaplib failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn curl(args: &[&str]) -> String {
     let out = Command::new("curl")
         .args(["--silent", "--show-error", "--max-time", "10"])
@@ -95,7 +116,7 @@ fn curl(args: &[&str]) -> String {
 }
 
 #[test]
-fn curl_sends_with_smtp_and_reads_with_pop3() {
+fn curl_sends_with_smtp_and_reads_with_pop3_and_imap() {
     let bridge = start();
     let file = std::env::temp_dir().join(format!("maillab-curl-{}.eml", std::process::id()));
     std::fs::write(&file, "From: alice@crepes.fr\r\nTo: bob@hamburger.edu\r\nSubject: via curl\r\n\r\nhello from curl\r\n")
@@ -133,6 +154,22 @@ fn curl_sends_with_smtp_and_reads_with_pop3() {
         third.contains("Subject: via curl") && third.contains("hello from curl"),
         "{third}"
     );
+    // The same message through IMAP: curl LISTs, then fetches by UID (RFC 5092 URLs).
+    let folders = curl(&[
+        &format!("imap://127.0.0.1:{}/", bridge.imap),
+        "--user",
+        "bob:hungry",
+    ]);
+    assert!(
+        folders.contains("(\\HasNoChildren \\Sent) \"/\" Sent"),
+        "{folders}"
+    );
+    let by_imap = curl(&[
+        &format!("imap://127.0.0.1:{}/INBOX;UID=3", bridge.imap),
+        "--user",
+        "bob:hungry",
+    ]);
+    assert_eq!(by_imap, third, "IMAP and POP3 give the same octets");
     let _ = std::fs::remove_file(&file);
 }
 

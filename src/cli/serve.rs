@@ -38,7 +38,8 @@ macro_rules! esay {
     }};
 }
 use crate::net::{
-    ConnId, Delivery, POP3_PORT, SMTP_PORT, SUBMISSION_PORT, Scenario, World, scenario::TEXTBOOK,
+    ConnId, Delivery, IMAP_PORT, POP3_PORT, SMTP_PORT, SUBMISSION_PORT, Scenario, World,
+    scenario::TEXTBOOK,
 };
 
 /// The most client connections served at once; more wait for a free slot.
@@ -62,6 +63,9 @@ pub struct Options {
     /// The real port for POP3 (the host's port 110).
     #[arg(long, default_value_t = 1110)]
     pub pop3_port: u16,
+    /// The real port for IMAP (the host's port 143).
+    #[arg(long, default_value_t = 1143)]
+    pub imap_port: u16,
     /// A scenario file (JSON, see scenarios/README.md) instead of the textbook world.
     #[arg(long)]
     pub scenario: Option<PathBuf>,
@@ -117,6 +121,7 @@ async fn serve(options: Options) -> io::Result<()> {
         ("smtp", options.smtp_port, SMTP_PORT),
         ("submission", options.submission_port, SUBMISSION_PORT),
         ("pop3", options.pop3_port, POP3_PORT),
+        ("imap", options.imap_port, IMAP_PORT),
     ] {
         let listener = TcpListener::bind(SocketAddr::new(options.listen, port)).await?;
         let bound = listener.local_addr()?;

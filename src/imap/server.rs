@@ -877,10 +877,7 @@ impl Server {
                     return;
                 }
             },
-            Mechanism::CramMd5(challenge) => match sasl::decode(line)
-                .map_err(|e| e.to_string())
-                .and_then(|d| sasl::cram_md5_parse(&d).map_err(|e| e.to_string()))
-            {
+            Mechanism::CramMd5(challenge) => match sasl::cram_md5_parse(line) {
                 Ok((user, digest)) => account(store, &user).filter(|a| {
                     store.password(a).is_some_and(|secret| {
                         sasl::hmac_md5_hex(secret.as_bytes(), challenge.as_bytes()) == digest
@@ -1577,7 +1574,11 @@ fn usage(name: String) -> Option<(String, &'static str)> {
     let base = name.strip_prefix("UID ").unwrap_or(&name);
     let usage = match base {
         "CAPABILITY" | "NOOP" | "LOGOUT" | "STARTTLS" | "CHECK" | "CLOSE" | "EXPUNGE" | "IDLE"
-        | "UNSELECT" | "NAMESPACE" if name == base => "(no arguments)",
+        | "UNSELECT" | "NAMESPACE"
+            if name == base =>
+        {
+            "(no arguments)"
+        }
         "EXPUNGE" => "sequence-set",
         "AUTHENTICATE" => "mechanism [initial-response]",
         "LOGIN" => "user password",

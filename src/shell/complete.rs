@@ -118,7 +118,7 @@ mod tests {
             "nc  mail.crepes.fr "
         );
         let ports = complete(&world(), "telnet mail.crepes.fr ");
-        assert_eq!(ports.candidates, ["110", "13", "25", "587", "7"]);
+        assert_eq!(ports.candidates, ["110", "13", "143", "25", "587", "7"]);
         assert_eq!(
             complete(&world(), "host down mail.c").input,
             "host down mail.crepes.fr "
