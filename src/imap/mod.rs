@@ -11,3 +11,4 @@
 pub mod body;
 pub mod command;
 pub mod response;
+pub mod utf7;
