@@ -354,15 +354,82 @@ pub fn parse_done(input: &[u8]) -> Result<Option<usize>, ParseError> {
     }
 }
 
+/// Writes the `DONE` line that ends IDLE (RFC 2177 §3).
+pub fn write_done(out: &mut Vec<u8>) {
+    out.extend_from_slice(b"DONE\r\n");
+}
+
+/// How a client may send the literals of a command (RFC 7888).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiteralMode {
+    /// RFC 3501 §7.5: after each `{n}` line the client waits for the server's `+`.
+    Synchronizing,
+    /// LITERAL+ (RFC 7888 §3): every literal is `{n+}` and goes without waiting.
+    NonSynchronizing,
+    /// LITERAL- (RFC 7888 §5): `{n+}` for literals of at most 4096 octets, `{n}` for larger.
+    NonSynchronizingUpTo4096,
+}
+
+/// The largest literal LITERAL- lets a client send without waiting (RFC 7888 §5).
+const LITERAL_MINUS_MAX: u32 = 4096;
+
 impl Command {
     /// Writes the command as a client sends it, CRLF included. Strings become atoms, quoted
     /// strings or synchronizing literals as needed (the client machine waits for `+` after
-    /// each `{n}` line).
+    /// each `{n}` line; see [`Command::write_segments`]).
     pub fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(self.tag.0.as_bytes());
         out.push(b' ');
         write_body(&self.body, out);
         out.extend_from_slice(b"\r\n");
+    }
+
+    /// What [`Command::write`] writes, cut where the client must wait: the first segment is
+    /// sent at once, and each further one only after a `+` continuation (RFC 3501 §7.5). A
+    /// command without synchronizing literals is one segment. With LITERAL+ (or LITERAL- for
+    /// small literals) the headers become `{n+}` and nothing waits (RFC 7888 §3).
+    ///
+    /// The literals are found by reading the written command back with [`parse`], which stops
+    /// right after each literal header: one grammar decides where literals are.
+    pub fn write_segments(&self, mode: LiteralMode) -> Vec<Vec<u8>> {
+        let mut wire = Vec::new();
+        self.write(&mut wire);
+        let mut segments = Vec::new();
+        let mut segment = Vec::new();
+        // `copied`: how much of `wire` is in the segments; `scan`: where the next line may end
+        // (after the last literal's octets).
+        let (mut copied, mut scan) = (0, 0);
+        while let Some(lf) = wire
+            .get(scan..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+        {
+            let end = scan + lf + 1;
+            let Ok(Parsed::NeedLiteral { size, .. }) =
+                parse(wire.get(..end).unwrap_or_default(), u32::MAX)
+            else {
+                break; // the end of the command
+            };
+            // The header ends `}` CR LF.
+            let brace = end.saturating_sub(3);
+            let wait = match mode {
+                LiteralMode::Synchronizing => true,
+                LiteralMode::NonSynchronizing => false,
+                LiteralMode::NonSynchronizingUpTo4096 => size > LITERAL_MINUS_MAX,
+            };
+            segment.extend_from_slice(wire.get(copied..brace).unwrap_or_default());
+            if !wait {
+                segment.push(b'+');
+            }
+            segment.extend_from_slice(wire.get(brace..end).unwrap_or_default());
+            if wait {
+                segments.push(std::mem::take(&mut segment));
+            }
+            copied = end;
+            scan = usize::try_from(size).map_or(usize::MAX, |size| end.saturating_add(size));
+        }
+        segment.extend_from_slice(wire.get(copied..).unwrap_or_default());
+        segments.push(segment);
+        segments
     }
 }
 
@@ -1890,6 +1957,64 @@ mod tests {
     }
 
     #[test]
+    fn segments_end_after_each_synchronizing_literal_header() {
+        let command = Command {
+            tag: Tag("A1".into()),
+            body: CommandBody::Login {
+                user: "jörg".as_bytes().to_vec(),
+                password: b"x\ny".to_vec(),
+            },
+        };
+        let segments = |mode| {
+            command
+                .write_segments(mode)
+                .into_iter()
+                .map(|s| String::from_utf8_lossy(&s).into_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            segments(LiteralMode::Synchronizing),
+            ["A1 LOGIN {5}\r\n", "jörg {3}\r\n", "x\ny\r\n"]
+        );
+        // RFC 7888 §3's example has the same shape: `A001 LOGIN {11+}` CRLF `FRED FOOBAR {7+}`.
+        for mode in [
+            LiteralMode::NonSynchronizing,
+            LiteralMode::NonSynchronizingUpTo4096,
+        ] {
+            assert_eq!(segments(mode), ["A1 LOGIN {5+}\r\njörg {3+}\r\nx\ny\r\n"]);
+        }
+        let append = |size: usize| Command {
+            tag: Tag("A2".into()),
+            body: CommandBody::Append {
+                mailbox: b"Sent".to_vec(),
+                flags: vec!["\\Seen".into()],
+                date: None,
+                message: vec![b'a'; size],
+            },
+        };
+        // LITERAL- (RFC 7888 §5): only literals up to 4096 octets go without waiting.
+        let minus = LiteralMode::NonSynchronizingUpTo4096;
+        assert_eq!(append(4096).write_segments(minus).len(), 1);
+        let big = append(4097).write_segments(minus);
+        assert_eq!(big.len(), 2);
+        assert_eq!(
+            big.first().map(Vec::as_slice),
+            Some(&b"A2 APPEND Sent (\\Seen) {4097}\r\n"[..])
+        );
+        let noop = Command {
+            tag: Tag("A3".into()),
+            body: CommandBody::Noop,
+        };
+        assert_eq!(
+            noop.write_segments(LiteralMode::Synchronizing),
+            [b"A3 NOOP\r\n".to_vec()]
+        );
+        let mut done = Vec::new();
+        write_done(&mut done);
+        assert_eq!(parse_done(&done), Ok(Some(6)));
+    }
+
+    #[test]
     fn done_ends_idle() {
         assert_eq!(parse_done(b"DO"), Ok(None));
         assert_eq!(parse_done(b"done\r\nx"), Ok(Some(6)));
@@ -2193,6 +2318,26 @@ pub(crate) mod properties {
             prop_assert_eq!(
                 parse(&wire, u32::MAX),
                 Ok(Parsed::Complete { command, consumed: wire.len() })
+            );
+        }
+
+        #[test]
+        fn segments_are_the_written_command_cut_at_literals(tag in tag(), body in command_body()) {
+            let command = Command { tag, body };
+            let mut wire = Vec::new();
+            command.write(&mut wire);
+            let segments = command.write_segments(LiteralMode::Synchronizing);
+            // Every segment but the last ends with a literal header the server answers with +.
+            for segment in segments.iter().take(segments.len() - 1) {
+                prop_assert!(segment.ends_with(b"}\r\n"), "segment {:?}", segment);
+            }
+            prop_assert_eq!(segments.concat(), wire);
+            let plus = command.write_segments(LiteralMode::NonSynchronizing);
+            prop_assert_eq!(plus.len(), 1);
+            let plus = plus.concat();
+            prop_assert_eq!(
+                parse(&plus, u32::MAX),
+                Ok(Parsed::Complete { command, consumed: plus.len() })
             );
         }
 

@@ -1376,7 +1376,7 @@ fn account(store: &Store, login: &str) -> Option<String> {
 /// A mailbox name from the wire. Names travel in modified UTF-7 (§5.1.3); the store keeps them
 /// decoded.
 fn mailbox_name(wire: &[u8]) -> Result<MailboxName, Refusal> {
-    let text = utf7_decode(wire).map_err(|e| {
+    let text = super::utf7::decode(wire).map_err(|e| {
         Refusal::no_code(
             "CANNOT",
             format!("The mailbox name is not valid modified UTF-7: {e}"),
@@ -1387,16 +1387,7 @@ fn mailbox_name(wire: &[u8]) -> Result<MailboxName, Refusal> {
 
 /// A mailbox name for the wire.
 fn wire_name(name: &MailboxName) -> Vec<u8> {
-    name.as_str().as_bytes().to_vec()
-}
-
-// Until the modified UTF-7 codec lands: ASCII names only.
-fn utf7_decode(wire: &[u8]) -> Result<String, &'static str> {
-    std::str::from_utf8(wire)
-        .ok()
-        .filter(|s| s.is_ascii())
-        .map(str::to_owned)
-        .ok_or("not ASCII")
+    super::utf7::encode(name.as_str()).into_bytes()
 }
 
 fn targets(view: &View, set: &SequenceSet, uid: bool) -> Result<Vec<Target>, Refusal> {
