@@ -29,7 +29,7 @@ fn help_lists_every_command_and_explains_one() {
     for command in [
         "help", "hosts", "telnet", "nc", "pop3", "mailq", "host", "users", "dig", "mx", "folders",
         "mailbox", "show", "date", "history", "clear", "reset", "login", "whoami", "mail",
-        "relaylog",
+        "relaylog", "imap",
     ] {
         assert!(
             all.contains(&format!("  {command}")),

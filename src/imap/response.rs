@@ -466,6 +466,110 @@ fn fetch_data(r: &mut Reader<'_>) -> Step<Vec<FetchData>> {
     }
 }
 
+/// An ENVELOPE (§7.4.2) read back into its fields: the strings as sent (RFC 2047 words not
+/// decoded), `None` for NIL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EnvelopeData {
+    pub date: Option<Vec<u8>>,
+    pub subject: Option<Vec<u8>>,
+    pub from: Vec<AddressData>,
+    pub sender: Vec<AddressData>,
+    pub reply_to: Vec<AddressData>,
+    pub to: Vec<AddressData>,
+    pub cc: Vec<AddressData>,
+    pub bcc: Vec<AddressData>,
+    pub in_reply_to: Option<Vec<u8>>,
+    pub message_id: Option<Vec<u8>>,
+}
+
+/// One `address` of an envelope (§9): name, source route, mailbox, host. A group is written as
+/// an address with no host (RFC 3501 §7.4.2).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AddressData {
+    pub name: Option<Vec<u8>>,
+    pub adl: Option<Vec<u8>>,
+    pub mailbox: Option<Vec<u8>>,
+    pub host: Option<Vec<u8>>,
+}
+
+impl AddressData {
+    /// `mailbox@host`, or the mailbox alone when there is no host.
+    pub fn address(&self) -> String {
+        let part = |p: &Option<Vec<u8>>| {
+            String::from_utf8_lossy(p.as_deref().unwrap_or_default()).into_owned()
+        };
+        match &self.host {
+            Some(_) => format!("{}@{}", part(&self.mailbox), part(&self.host)),
+            None => part(&self.mailbox),
+        }
+    }
+}
+
+/// Reads the raw ENVELOPE of [`FetchData::Envelope`] (§9 `envelope`); `None` if it does not
+/// follow the grammar.
+pub fn parse_envelope(raw: &[u8]) -> Option<EnvelopeData> {
+    let mut r = Reader::new(raw, None);
+    let mut envelope = || -> Step<EnvelopeData> {
+        r.require(b'(', "expected an envelope")?;
+        let date = r.nstring()?;
+        r.sp()?;
+        let subject = r.nstring()?;
+        let mut lists: [Vec<AddressData>; 6] = Default::default();
+        for list in &mut lists {
+            r.sp()?;
+            *list = addresses(&mut r)?;
+        }
+        r.sp()?;
+        let in_reply_to = r.nstring()?;
+        r.sp()?;
+        let message_id = r.nstring()?;
+        r.require(b')', "expected the end of the envelope")?;
+        let [from, sender, reply_to, to, cc, bcc] = lists;
+        Ok(EnvelopeData {
+            date,
+            subject,
+            from,
+            sender,
+            reply_to,
+            to,
+            cc,
+            bcc,
+            in_reply_to,
+            message_id,
+        })
+    };
+    envelope().ok()
+}
+
+/// `"(" 1*address ")" / nil`.
+fn addresses(r: &mut Reader<'_>) -> Step<Vec<AddressData>> {
+    if r.peek()? != b'(' {
+        r.keyword("NIL")?;
+        return Ok(Vec::new());
+    }
+    r.pos += 1;
+    let mut list = Vec::new();
+    while r.peek()? == b'(' {
+        r.pos += 1;
+        let name = r.nstring()?;
+        r.sp()?;
+        let adl = r.nstring()?;
+        r.sp()?;
+        let mailbox = r.nstring()?;
+        r.sp()?;
+        let host = r.nstring()?;
+        r.require(b')', "expected the end of an address")?;
+        list.push(AddressData {
+            name,
+            adl,
+            mailbox,
+            host,
+        });
+    }
+    r.require(b')', "expected the end of an address list")?;
+    Ok(list)
+}
+
 impl Response {
     /// Writes the response as a server sends it, CRLF included.
     pub fn write(&self, out: &mut Vec<u8>) {

@@ -63,6 +63,14 @@ pub struct Pop3Run {
     pub result: Result<Report, ClientError>,
 }
 
+/// What an IMAP session did: every event of the client machine, in order, and how it ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImapRun {
+    pub transcript: Vec<Exchange>,
+    pub events: Vec<crate::imap::client::Event>,
+    pub result: Result<crate::imap::client::Report, crate::imap::client::ClientError>,
+}
+
 /// What an SMTP submission did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SmtpRun {
@@ -83,6 +91,38 @@ pub(super) trait ClientMachine {
     fn poll_output(&mut self) -> Option<Self::Output>;
     /// The bytes to send, when `output` is a send.
     fn sent(output: &Self::Output) -> Option<&[u8]>;
+    /// Nothing moves any more: by default the session is over.
+    fn stalled(&mut self) {
+        self.handle_close();
+    }
+}
+
+impl ClientMachine for crate::imap::client::Client {
+    type Output = crate::imap::client::Output;
+    fn feed(&mut self, bytes: &[u8]) {
+        crate::imap::client::Client::feed(self, bytes);
+    }
+    fn handle_close(&mut self) {
+        crate::imap::client::Client::handle_close(self);
+    }
+    fn poll_output(&mut self) -> Option<Self::Output> {
+        crate::imap::client::Client::poll_output(self)
+    }
+    fn sent(output: &Self::Output) -> Option<&[u8]> {
+        match output {
+            crate::imap::client::Output::Send(bytes) => Some(bytes),
+            _ => None,
+        }
+    }
+    /// An idling client with nothing to hear ends IDLE (the world is synchronous: whatever was
+    /// going to happen meanwhile has happened) and goes on with its next task.
+    fn stalled(&mut self) {
+        if self.is_idling() {
+            self.idle_done();
+        } else {
+            self.handle_close();
+        }
+    }
 }
 
 impl ClientMachine for Client {
@@ -167,7 +207,7 @@ impl World {
                 }
             }
             if !progressed {
-                machine.handle_close();
+                machine.stalled();
             }
         }
         self.close(conn);
@@ -210,6 +250,38 @@ impl World {
             Output::Send(_) => false,
         });
         Ok(Pop3Run { transcript, result })
+    }
+
+    /// Runs an IMAP session for user agent `agent` against `host:port`: login, then the
+    /// configured tasks, then LOGOUT.
+    pub fn run_imap(
+        &mut self,
+        agent: &str,
+        host: &str,
+        port: u16,
+        config: crate::imap::client::Config,
+    ) -> Result<ImapRun, NetError> {
+        use crate::imap::client::{Client as ImapClient, ClientError as ImapError, Output as O};
+        let conn = self.connect(agent, host, port)?;
+        let mut client = ImapClient::new(config);
+        let mut events = Vec::new();
+        let mut result = Err(ImapError::Closed);
+        let transcript = self.drive(conn, &mut client, |_, output| match output {
+            O::Event(event) => {
+                events.push(event);
+                false
+            }
+            O::Done(done) => {
+                result = done;
+                true
+            }
+            O::Send(_) => false,
+        });
+        Ok(ImapRun {
+            transcript,
+            events,
+            result,
+        })
     }
 
     /// Runs an SMTP client for user agent `agent` against `host:port` (submission, with the

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::net::Ipv4Addr;
 
-pub use agent::{Agent, Agents, Exchange, LocalMessage, Pop3Run, SmtpRun};
+pub use agent::{Agent, Agents, Exchange, ImapRun, LocalMessage, Pop3Run, SmtpRun};
 pub use builtin::{Daytime, Echo};
 use connection::Endpoint;
 pub use connection::{ConnId, Connection, Delivery};

@@ -54,6 +54,21 @@ pub const COMMANDS: &[CommandSpec] = &[
                   downloaded. USER can be bob or bob@hamburger.edu.",
     },
     CommandSpec {
+        name: "imap",
+        usage: "imap USER ACTION … [--in FOLDER]",
+        summary: "a user agent working on the server's folders with IMAP, every line shown",
+        details: "Each command is one IMAP session (login, the commands the action needs, \
+                  LOGOUT) by Bob's laptop, say. Actions: 'folders'; 'list' (the messages of \
+                  INBOX, or of --in FOLDER); 'read N' (the message, then \\Seen); 'search \
+                  CRITERIA' (IMAP's own: FROM alice, UNSEEN, SUBJECT crepes, SINCE 1-Nov-2026, \
+                  OR FLAGGED NEW…); 'flag N FLAG' / 'unflag N FLAG' (seen, flagged, answered, \
+                  draft or a keyword like $Important); 'delete N' then 'expunge'; 'copy N \
+                  FOLDER', 'move N FOLDER'; 'create FOLDER', 'rename OLD NEW', 'remove FOLDER'. \
+                  N is a message number or a set (1:3, 2,4). Unlike POP3, everything stays on \
+                  the server: the next session sees the flags and folders. To watch two sessions \
+                  at once, open a second terminal and 'telnet mail.hamburger.edu 143' in each.",
+    },
+    CommandSpec {
         name: "host",
         usage: "host up|down HOST",
         summary: "switch a machine on or off",

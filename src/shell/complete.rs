@@ -1,5 +1,6 @@
 //! Tab completion at the lab's prompt: the command in the first word, a host name after
-//! `telnet`, `nc` and `host up|down`, an open port after the host, a command after `help`.
+//! `telnet`, `nc` and `host up|down`, an open port after the host, a command after `help`, an
+//! account and then an action after `imap`.
 
 use super::commands::COMMANDS;
 use crate::net::World;
@@ -32,6 +33,12 @@ pub fn complete(world: &World, input: &str) -> Completion {
             .map(|h| h.store().accounts().map(str::to_string).collect())
             .unwrap_or_default(),
         ["host"] => vec!["up".to_string(), "down".to_string()],
+        // Every account of every mail host, then the IMAP agent's actions.
+        ["imap"] => world
+            .hosts()
+            .flat_map(|h| h.store().accounts().map(str::to_string))
+            .collect(),
+        ["imap", _] => super::imap::ACTIONS.iter().map(|a| a.to_string()).collect(),
         ["telnet" | "nc", host] => world
             .host(host)
             .map(|h| h.services().map(|(port, _)| port.to_string()).collect())

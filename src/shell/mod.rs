@@ -12,6 +12,7 @@
 mod account;
 mod commands;
 mod complete;
+mod imap;
 mod inspect;
 mod line;
 mod mail;
@@ -442,6 +443,7 @@ impl Lab {
             "mailbox" => inspect::mailbox(&self.world, &args),
             "show" => inspect::show(&self.world, &args),
             "pop3" => pop3::run(&mut self.world, &args),
+            "imap" => imap::run(&mut self.world, &args),
             "mailq" => inspect::mailq(&self.world, &args),
             "relaylog" => mail::relaylog(&self.world, &args),
             "login" => mail::login(&self.world, &args).map(|account| {
