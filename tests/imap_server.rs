@@ -2053,3 +2053,56 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn envelope_keeps_encoded_words_quotes_groups_and_reply_to() {
+    let mut store = empty_store();
+    put(&mut store, GREETINGS, Flags::NONE, &[], nov(1, 0, 0));
+    put(
+        &mut store,
+        "From: \"Doe, \\\"J\\\"\" <j@x.y>\nReply-To: list@x.y\nIn-Reply-To: <a@b>\n\
+Subject: \"q\" \\ b\nTo: undisclosed-recipients:;\n\nx\n",
+        Flags::NONE,
+        &[],
+        nov(1, 0, 0),
+    );
+    settle(&mut store);
+    let mut lab = Lab::new(store);
+    lab.select();
+    let out = lab.say("a FETCH 1:2 ENVELOPE\n");
+    // §7.4.2: the subject as in the header (encoded-words are the client's to decode); the
+    // quoting of the address's display name removed and the string re-quoted for IMAP; a
+    // group as (NIL NIL "name" NIL) … (NIL NIL NIL NIL); Reply-To kept, Sender from From; a
+    // missing Date and Message-ID are NIL.
+    let carol = "((\"Carol\" NIL \"carol\" \"hamburger.edu\"))";
+    let doe = "((\"Doe, \\\"J\\\"\" NIL \"j\" \"x.y\"))";
+    assert_eq!(
+        out,
+        format!(
+            "* 1 FETCH (ENVELOPE (\"Tue, 10 Nov 2026 23:30:00 -0500\" \
+\"=?ISO-8859-1?Q?Gr=FC=DFe_aus_K=F6ln?=\" {carol} {carol} {carol} \
+((NIL NIL \"bob\" \"hamburger.edu\")) ((\"Dave\" NIL \"dave\" \"hamburger.edu\")) NIL NIL NIL))\r\n\
+* 2 FETCH (ENVELOPE (NIL \"\\\"q\\\" \\\\ b\" {doe} {doe} ((NIL NIL \"list\" \"x.y\")) \
+((NIL NIL \"undisclosed-recipients\" NIL)(NIL NIL NIL NIL)) NIL NIL \"<a@b>\" NIL))\r\n\
+a OK FETCH completed\r\n"
+        )
+    );
+}
+
+#[test]
+fn an_idling_session_hears_of_new_mail_at_once() {
+    let mut lab = Lab::new(numbered_store(2));
+    lab.select();
+    assert_eq!(lab.say("a IDLE\n"), "+ idling\r\n");
+    put(
+        &mut lab.store,
+        "Subject: late\n\nx\n",
+        Flags::NONE,
+        &[],
+        nov(2, 0, 0),
+    );
+    lab.sessions[0].handle_store_change(&mut lab.store);
+    // RFC 2177 §3: while idling, "untagged EXISTS … responses" come as the mailbox changes.
+    assert_eq!(lab.drain(0), "* 3 EXISTS\r\n* 1 RECENT\r\n");
+    assert_eq!(lab.say("DONE\n"), "a OK IDLE terminated\r\n");
+}
