@@ -871,7 +871,7 @@ fn search_lab() -> (Lab, [usize; 4]) {
     let mut lab = Lab::new(store);
     let selected = lab.select();
     assert!(
-        selected.contains("* 4 EXISTS\r\n* 2 RECENT\r\n"),
+        selected.contains("* 4 EXISTS\r\n") && selected.contains("* 2 RECENT\r\n"),
         "{selected}"
     );
     (lab, sizes)
@@ -1309,7 +1309,6 @@ fn another_sessions_expunge_waits_until_a_command_may_announce_it() {
 }
 
 #[test]
-#[ignore = "server bug: View::remove sets the announced count after take_new, so no EXISTS is sent (RFC 3501 §7.3.1)"]
 fn two_sessions_expunge_and_arrival_in_one_sync_still_announce_exists() {
     let mut lab = Lab::new(numbered_store(3));
     lab.select_on(0, false);
@@ -1343,7 +1342,6 @@ fn two_sessions_expunge_and_arrival_in_one_sync_still_announce_exists() {
 }
 
 #[test]
-#[ignore = "server deviation: `*` in an empty mailbox names nothing instead of BAD (RFC 3501 §9 seq-number)"]
 fn star_in_an_empty_mailbox_is_bad() {
     let mut lab = Lab::new(empty_store());
     let selected = lab.select();
@@ -1366,7 +1364,6 @@ fn star_in_an_empty_mailbox_is_bad() {
 }
 
 #[test]
-#[ignore = "server deviation: SEARCH clamps sequence numbers past the end instead of BAD (RFC 3501 §9 seq-number)"]
 fn a_sequence_number_past_the_end_is_bad_in_search_too() {
     let mut lab = fetch_lab();
     let out = lab.say("a SEARCH 5\n");
@@ -2045,7 +2042,6 @@ mod properties {
         /// The same with two sessions of bob taking turns, so that each sees the other's
         /// expunges, appends and flag changes.
         #[test]
-        #[ignore = "server bug: an EXPUNGE and an arrival announced together lose the EXISTS (see two_sessions_expunge_and_arrival_in_one_sync_still_announce_exists)"]
         fn two_sessions_keep_their_sequence_numbers_in_step(
             steps in proptest::collection::vec((0usize..2, command()), 1..40)
         ) {

@@ -179,17 +179,15 @@ impl View {
                 numbers.extend(start + 1..=end);
             }
         } else {
+            // §9 seq-number: "*" is the number of messages in a non-empty mailbox; a number
+            // past it, "*" in an empty mailbox included, gets BAD.
             let exists = self.uids.len();
             let value = |s: Seq| match s {
-                Seq::Number(n) => Some(n as usize),
-                Seq::Star => (exists > 0).then_some(exists),
+                Seq::Number(n) => n as usize,
+                Seq::Star => exists.max(1),
             };
             for &(a, b) in set.ranges() {
-                // `*` in an empty mailbox names nothing.
-                let (Some(a), Some(b)) = (value(a), value(b)) else {
-                    continue;
-                };
-                let (lo, hi) = ordered(a, b);
+                let (lo, hi) = ordered(value(a), value(b));
                 if hi > exists {
                     return Err(BadNumber {
                         number: u32::try_from(hi).unwrap_or(u32::MAX),
@@ -210,8 +208,8 @@ impl View {
             .collect())
     }
 
-    /// The sequence numbers of a sequence set, clamped to the messages there are (SEARCH's
-    /// sequence-set key names no error, only matches).
+    /// Whether `target` is in a sequence set (message numbers, or UIDs when `uid`) that
+    /// [`View::resolve`] accepted.
     pub fn matches_set(&self, set: &SequenceSet, uid: bool, target: Target) -> bool {
         let largest = if uid {
             self.uids.last().map_or(0, |u| u.get())

@@ -654,6 +654,8 @@ impl Server {
                         text: format!("SEARCH does not know the charset {charset}"),
                     });
                 }
+                // §9 seq-number: a message number past the end is BAD in SEARCH too.
+                check_sequence_sets(view, &criteria)?;
                 let found = search(store, user, view, &criteria, uid);
                 self.untagged(Untagged::Search(found));
                 Ok(Done::ok(format!("{name} completed")))
@@ -1466,6 +1468,19 @@ fn compact(set: SequenceSet) -> SequenceSet {
         }
     }
     SequenceSet::new(ranges).unwrap_or(set)
+}
+
+fn check_sequence_sets(view: &View, key: &SearchKey) -> Result<(), Refusal> {
+    match key {
+        SearchKey::SequenceSet(set) => targets(view, set, false).map(|_| ()),
+        SearchKey::Not(k) => check_sequence_sets(view, k),
+        SearchKey::Or(a, b) => {
+            check_sequence_sets(view, a)?;
+            check_sequence_sets(view, b)
+        }
+        SearchKey::And(keys) => keys.iter().try_for_each(|k| check_sequence_sets(view, k)),
+        _ => Ok(()),
+    }
 }
 
 fn search(store: &Store, user: &str, view: &View, criteria: &SearchKey, uid: bool) -> Vec<u32> {

@@ -140,10 +140,11 @@ fn tasks(action: &str, rest: &[&str], folder: &str) -> Result<(Vec<Task>, Action
         }
         "list" => {
             arity(0, "list [--in FOLDER]")?;
+            // By UID: `1:*` by sequence number is BAD in an empty folder (RFC 3501 §9).
             let all = sequence_set("1:*")?;
             let fetch = Task::FetchHeaders {
                 set: all,
-                uid: false,
+                uid: true,
             };
             (vec![examine, fetch], Action::List)
         }
