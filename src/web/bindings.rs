@@ -128,10 +128,12 @@ fn terminal_or_active(lab: &LabHandle, terminal: Option<f64>) -> Result<Terminal
 
 /// The open terminal with the number `terminal`, or an error that lists the open ones.
 fn find(lab: &LabHandle, terminal: &JsValue) -> Result<TerminalId, JsValue> {
-    let found = terminal
+    // Integers only: formatting a float would pull float printing into the wasm.
+    let number = terminal
         .as_f64()
-        .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= usize::MAX as f64)
-        .and_then(|n| lab.read(|l| l.find_terminal(n as usize)));
+        .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= u32::MAX as f64)
+        .map(|n| n as u32);
+    let found = number.and_then(|n| lab.read(|l| l.find_terminal(n as usize)));
     found.ok_or_else(|| {
         let open = lab.read(|l| {
             l.terminals()
@@ -139,12 +141,8 @@ fn find(lab: &LabHandle, terminal: &JsValue) -> Result<TerminalId, JsValue> {
                 .collect::<Vec<_>>()
                 .join(", ")
         });
-        error(format!(
-            "no terminal {}: the open ones are {open}",
-            terminal
-                .as_f64()
-                .map_or_else(|| format!("{terminal:?}"), |n| n.to_string())
-        ))
+        let asked = number.map_or_else(|| "like that".to_string(), |n| n.to_string());
+        error(format!("no terminal {asked}: the open ones are {open}"))
     })
 }
 

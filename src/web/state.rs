@@ -6,7 +6,6 @@
 //! (a hidden terminal that printed more shows an unread mark), and the tab strip's notice.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use yew::Callback;
@@ -30,8 +29,9 @@ pub struct LabHandle {
 struct View {
     /// The terminal shown.
     active: TerminalId,
-    /// For each terminal, how many lines it had printed when it was last shown.
-    seen: HashMap<TerminalId, u64>,
+    /// For each terminal, how many lines it had printed when it was last shown (a few
+    /// entries: a list is enough, and smaller in wasm than a map).
+    seen: Vec<(TerminalId, u64)>,
     /// A message for the tab strip (such as why no terminal was opened).
     notice: Option<String>,
     /// Whether the active terminal's input should take the focus at its next render.
@@ -43,15 +43,31 @@ struct View {
 impl View {
     fn new(lab: &Lab, epoch: u64) -> Self {
         let active = lab.main_terminal();
-        let mut seen = HashMap::new();
-        seen.insert(active, lab.terminal(active).printed());
-        View {
+        let mut view = View {
             active,
-            seen,
+            seen: Vec::new(),
             notice: None,
             focus_input: false,
             epoch,
+        };
+        view.saw(active, lab.terminal(active).printed());
+        view
+    }
+
+    /// Notes that terminal `id` had printed `printed` lines when last shown.
+    fn saw(&mut self, id: TerminalId, printed: u64) {
+        match self.seen.iter_mut().find(|(t, _)| *t == id) {
+            Some((_, seen)) => *seen = printed,
+            None => self.seen.push((id, printed)),
         }
+    }
+
+    /// How many lines terminal `id` had printed when last shown.
+    fn seen(&self, id: TerminalId) -> u64 {
+        self.seen
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map_or(0, |(_, seen)| *seen)
     }
 }
 
@@ -149,7 +165,7 @@ impl LabHandle {
             lab.terminals()
                 .map(|id| {
                     let t = lab.terminal(id);
-                    let seen = view.seen.get(&id).copied().unwrap_or(0);
+                    let seen = view.seen(id);
                     TabInfo {
                         id,
                         remote: t.remote().map(|(host, port)| format!("{host}:{port}")),
@@ -220,7 +236,7 @@ impl LabHandle {
         self.lab.borrow_mut().close_terminal(id)?;
         {
             let mut view = self.view.borrow_mut();
-            view.seen.remove(&id);
+            view.seen.retain(|(t, _)| *t != id);
             view.notice = None;
             if let Some(next) = next.filter(|_| active == id) {
                 view.active = next;
@@ -246,7 +262,7 @@ impl LabHandle {
     fn changed(&self) {
         let active = self.active();
         let printed = self.read(|lab| lab.terminal(active).printed());
-        self.view.borrow_mut().seen.insert(active, printed);
+        self.view.borrow_mut().saw(active, printed);
         self.generation.set(self.generation.get().wrapping_add(1));
         let on_change = self.on_change.borrow().clone();
         if let Some(cb) = on_change {
