@@ -4,7 +4,9 @@
 //! holds: the virtual [`World`] and its terminals. A terminal is either at the lab's prompt
 //! (`lab$`), where lines are commands (see [`commands::COMMANDS`]), or inside a raw session
 //! opened by `telnet`/`nc`, where every line goes to the server with CRLF and the server's answer
-//! is printed, until Ctrl-] or the server hangs up.
+//! is printed, until Ctrl-] or the server hangs up. A lab has one terminal or more (numbered
+//! from 1, never reused), each with its own log, history and session, all on the one world: what
+//! a session in one terminal does to a mailbox, the others' sessions see.
 //!
 //! Invariants: the shell knows nothing of the DOM or of stdin; it prints typed [`Line`]s and
 //! never panics on any input. Protocol rules live in the protocol machines, not here.
@@ -44,9 +46,17 @@ pub const MAX_HISTORY: usize = 1_000;
 /// The port `telnet` uses when none is given.
 pub const TELNET_PORT: u16 = 23;
 
-/// A terminal's number within the lab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A terminal's identity within the lab. Terminals are numbered from 1 in the order they were
+/// opened; a closed terminal's number is not given to another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TerminalId(usize);
+
+impl TerminalId {
+    /// The terminal's number as people see it: 1 for the first terminal of a lab.
+    pub fn number(self) -> usize {
+        self.0 + 1
+    }
+}
 
 /// Which tool opened a raw session; they differ only in what they say around it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +93,20 @@ pub struct Terminal {
     compose: Option<mail::Compose>,
     /// Lines dropped from the front of the log since the terminal opened.
     dropped: u64,
+    /// Lines printed since the terminal opened (a driver compares it to notice new output).
+    printed: u64,
 }
+
+/// What [`Lab::terminal`] gives for an id it does not know when the lab has no terminal at all,
+/// which [`Lab`] never lets happen.
+static NO_TERMINAL: Terminal = Terminal {
+    log: VecDeque::new(),
+    history: Vec::new(),
+    session: None,
+    compose: None,
+    dropped: 0,
+    printed: 0,
+};
 
 impl Terminal {
     /// The output, oldest first.
@@ -116,7 +139,19 @@ impl Terminal {
         self.session.is_some()
     }
 
+    /// The host and port of the raw connection the terminal is inside, if any.
+    pub fn remote(&self) -> Option<(&str, u16)> {
+        self.session.as_ref().map(|s| (s.host.as_str(), s.port))
+    }
+
+    /// How many lines the terminal has printed since it opened, cleared and dropped lines
+    /// included: it grows whenever output arrives.
+    pub fn printed(&self) -> u64 {
+        self.printed
+    }
+
     fn print(&mut self, out: &mut Vec<Line>, line: Line) {
+        self.printed += 1;
         out.push(line.clone());
         self.log.push_back(line);
         while self.log.len() > MAX_LOG_LINES {
@@ -137,11 +172,16 @@ impl Terminal {
 }
 
 /// The laboratory: the world, the scenario it started from, and the terminals that look into it.
+///
+/// Invariant: a lab always has at least one terminal (the last one cannot be closed).
 #[derive(Debug)]
 pub struct Lab {
     world: World,
     scenario: Option<Scenario>,
-    terminals: Vec<Terminal>,
+    /// The open terminals, in the order they were opened.
+    terminals: Vec<(TerminalId, Terminal)>,
+    /// The number the next terminal gets (from 0, as [`TerminalId`] counts).
+    next_terminal: usize,
     /// Who the lab's user agent writes as (`login`).
     user: Option<account::Account>,
 }
@@ -160,6 +200,7 @@ impl Lab {
             world,
             scenario,
             terminals: Vec::new(),
+            next_terminal: 0,
             user: None,
         };
         let term = lab.open_terminal();
@@ -183,23 +224,78 @@ impl Lab {
         ] {
             terminal.print(&mut ignored, Line::info(text));
         }
-        self.terminals.push(terminal);
-        TerminalId(self.terminals.len() - 1)
+        let id = TerminalId(self.next_terminal);
+        self.next_terminal += 1;
+        self.terminals.push((id, terminal));
+        id
     }
 
-    /// The first terminal, which every lab has.
+    /// Closes terminal `id` as a student closes a terminal window: the raw connection it is
+    /// inside is closed as Ctrl-] closes it (the server sees the client go), a message being
+    /// typed is dropped unsent, and the terminal is gone. The last terminal stays open.
+    pub fn close_terminal(&mut self, id: TerminalId) -> Result<(), String> {
+        let index = self
+            .terminals
+            .iter()
+            .position(|(i, _)| *i == id)
+            .ok_or_else(|| format!("there is no terminal {}", id.number()))?;
+        if self.terminals.len() == 1 {
+            return Err("the last terminal stays open".to_string());
+        }
+        let (_, terminal) = self.terminals.remove(index);
+        if let Some(session) = terminal.session {
+            self.world.close(session.conn);
+        }
+        Ok(())
+    }
+
+    /// The open terminals, in the order they were opened.
+    pub fn terminals(&self) -> impl ExactSizeIterator<Item = TerminalId> + '_ {
+        self.terminals.iter().map(|(id, _)| *id)
+    }
+
+    /// The open terminal with this number (see [`TerminalId::number`]), if there is one.
+    pub fn find_terminal(&self, number: usize) -> Option<TerminalId> {
+        self.terminals().find(|id| id.number() == number)
+    }
+
+    /// A short name for terminal `id`: its number, and where it is connected, if it is
+    /// (`2 · mail.hamburger.edu:110`).
+    pub fn label(&self, id: TerminalId) -> String {
+        match self.terminal(id).remote() {
+            Some((host, port)) => format!("{} · {host}:{port}", id.number()),
+            None => id.number().to_string(),
+        }
+    }
+
+    /// The first open terminal.
     pub fn main_terminal(&self) -> TerminalId {
-        TerminalId(0)
+        self.terminals().next().unwrap_or(TerminalId(0))
     }
 
-    /// A terminal of this lab (an id from another lab gives the first terminal).
+    /// A terminal of this lab (an id it does not know gives the first terminal).
     pub fn terminal(&self, id: TerminalId) -> &Terminal {
-        self.terminals.get(id.0).unwrap_or(&self.terminals[0])
+        let found = self.terminals.iter().find(|(i, _)| *i == id);
+        match found.or_else(|| self.terminals.first()) {
+            Some((_, terminal)) => terminal,
+            None => &NO_TERMINAL,
+        }
     }
 
     fn terminal_mut(&mut self, id: TerminalId) -> &mut Terminal {
-        let index = if id.0 < self.terminals.len() { id.0 } else { 0 };
-        &mut self.terminals[index]
+        if self.terminals.is_empty() {
+            self.open_terminal();
+        }
+        let index = self.index(id);
+        &mut self.terminals[index].1
+    }
+
+    /// Where terminal `id` is in the list (an id the lab does not know gives the first).
+    fn index(&self, id: TerminalId) -> usize {
+        self.terminals
+            .iter()
+            .position(|(i, _)| *i == id)
+            .unwrap_or(0)
     }
 
     /// The world.
@@ -337,18 +433,25 @@ impl Lab {
     /// such as a server closing an idle connection). Returns whether anything was printed.
     pub fn poll(&mut self) -> bool {
         let mut printed = false;
-        for index in 0..self.terminals.len() {
+        let ids: Vec<TerminalId> = self.terminals().collect();
+        for id in ids {
             let mut out = Vec::new();
-            self.receive(TerminalId(index), &mut out);
+            self.receive(id, &mut out);
             printed |= !out.is_empty();
         }
         printed
     }
 
-    /// Puts the world back to its starting state (keeping the clock) and closes every session.
+    /// Puts the world back to its starting state (keeping the clock) and closes every session;
+    /// each terminal that was inside one says so.
     pub fn reset_world(&mut self) -> Result<(), String> {
-        for t in &mut self.terminals {
-            t.session = None;
+        for (_, t) in &mut self.terminals {
+            if let Some(mut session) = t.session.take() {
+                let mut ignored = Vec::new();
+                flush_partial(t, &mut session, &mut ignored);
+                let line = Line::info("Connection closed: the world was reset.");
+                t.print(&mut ignored, line);
+            }
         }
         match &self.scenario {
             Some(scenario) => self.world.restart(scenario).map_err(|e| e.to_string()),
@@ -374,8 +477,8 @@ impl Lab {
 
     /// Moves what the server of terminal `id`'s session sent into the terminal, line by line.
     fn receive(&mut self, id: TerminalId, out: &mut Vec<Line>) {
-        let index = if id.0 < self.terminals.len() { id.0 } else { 0 };
-        let Some(t) = self.terminals.get_mut(index) else {
+        let index = self.index(id);
+        let Some((_, t)) = self.terminals.get_mut(index) else {
             return;
         };
         let Some(mut session) = t.session.take() else {
@@ -575,7 +678,7 @@ impl Lab {
         }
         let conn = self
             .world
-            .connect(&format!("terminal {}", id.0 + 1), host, port)
+            .connect(&format!("terminal {}", id.number()), host, port)
             .map_err(|e| format!("{name}: {e}"))?;
         let host_name = self
             .world

@@ -1,9 +1,12 @@
-//! The page: a header, the terminal, and a side panel with the hosts and a quick start.
+//! The page: a header, the terminals under their tab strip, and a side panel with the hosts and
+//! a quick start.
 
 use yew::prelude::*;
 
 use super::components::sidebar::Sidebar;
+use super::components::tabs::{self, Shortcut, Tabs};
 use super::components::terminal::Terminal;
+use super::state::MAX_TERMINALS;
 use super::{LabHandle, bindings};
 
 /// The whole Mail Lab page.
@@ -30,10 +33,78 @@ pub fn app() -> Html {
         });
     }
 
+    // The page-wide terminal keys (Alt+T, Alt+W, Alt+1…6), from wherever the focus is in the lab.
+    let onkeydown = {
+        let lab = lab.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(shortcut) = tabs::shortcut(&e) else {
+                return;
+            };
+            e.prevent_default();
+            // The input of the terminal shown next takes the focus, if one is shown next (a
+            // request left unused would pull the focus later, when the user did not ask).
+            let open = lab.read(|l| l.terminals().len());
+            let moves = match shortcut {
+                Shortcut::Open => open < MAX_TERMINALS,
+                Shortcut::Close => open > 1,
+                Shortcut::Show(position) => position < open,
+            };
+            if moves {
+                lab.request_input_focus();
+            }
+            match shortcut {
+                Shortcut::Open => {
+                    let _ = lab.open_terminal();
+                }
+                Shortcut::Close => {
+                    let _ = lab.close_terminal(lab.active());
+                }
+                Shortcut::Show(position) => {
+                    lab.select_position(position);
+                }
+            }
+        })
+    };
+    let on_select = {
+        let lab = lab.clone();
+        Callback::from(move |id| {
+            lab.select(id);
+        })
+    };
+    let on_close = {
+        let lab = lab.clone();
+        Callback::from(move |(id, focus_input)| {
+            if focus_input {
+                lab.request_input_focus();
+            }
+            let _ = lab.close_terminal(id);
+        })
+    };
+    let on_open = {
+        let lab = lab.clone();
+        Callback::from(move |()| {
+            if lab.read(|l| l.terminals().len()) < MAX_TERMINALS {
+                lab.request_input_focus();
+            }
+            let _ = lab.open_terminal();
+        })
+    };
+
     let generation = lab.generation();
-    let term = lab.read(|l| l.main_terminal());
+    let active = lab.active();
+    let tabs = lab.tabs();
+    let epoch = lab.epoch();
+    let panels = tabs
+        .iter()
+        .map(|tab| {
+            html! {
+                <Terminal key={format!("{epoch}-{}", tab.id.number())} lab={lab.clone()}
+                          terminal={tab.id} active={tab.id == active} {generation} />
+            }
+        })
+        .collect::<Html>();
     html! {
-        <div class="lab" data-ready={if *ready { "true" } else { "false" }}>
+        <div class="lab" data-ready={if *ready { "true" } else { "false" }} {onkeydown}>
             <header class="topbar">
                 <div class="brand">
                     <span class="logo" aria-hidden="true">{"@"}</span>
@@ -42,8 +113,11 @@ pub fn app() -> Html {
                 <p class="tagline">{"SMTP, POP3 and IMAP, spoken by hand in a small virtual internet"}</p>
             </header>
             <main class="workspace">
-                <Terminal lab={lab.clone()} terminal={term} {generation} />
-                <Sidebar lab={lab.clone()} terminal={term} {generation} />
+                <section class="terminals" aria-label="Terminals">
+                    <Tabs {tabs} {active} notice={lab.notice()} {on_select} {on_close} {on_open} />
+                    {panels}
+                </section>
+                <Sidebar lab={lab.clone()} terminal={active} {generation} />
             </main>
         </div>
     }

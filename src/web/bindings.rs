@@ -1,19 +1,30 @@
 //! `window.mailLab`: the page's JavaScript API, for headless tests and for pages that embed the
 //! lab. This is the only file that defines it; README documents it.
 //!
-//! - `exec(line) -> string`: runs `line` in the main terminal exactly as if typed and Enter
-//!   pressed (several lines separated by `\n` run in turn; `"\u001d"` is Ctrl-]), and returns
-//!   the text that running it printed, without the echo of the typed line itself.
-//! - `output() -> string`: the main terminal's whole output as text, one line per line.
-//! - `reset()`: a fresh lab: the world at its starting state and an empty terminal.
+//! Terminals are named by the number on their tab (1 for the first; numbers are not reused).
+//! Where a call takes an optional `terminal`, leaving it out means the terminal shown.
+//!
+//! - `exec(line, terminal?) -> string`: runs `line` in the terminal exactly as if typed and
+//!   Enter pressed (several lines separated by `\n` run in turn; `"\u001d"` is Ctrl-]), and
+//!   returns the text that running it printed, without the echo of the typed line itself.
+//! - `output(terminal?) -> string`: the terminal's whole output as text, one line per line.
+//! - `openTerminal() -> number`: opens another terminal and shows it, as "+" does; throws when
+//!   the page's limit of terminals is open.
+//! - `selectTerminal(terminal)`: shows that terminal.
+//! - `closeTerminal(terminal)`: closes it, and the connection it is inside; the last terminal
+//!   stays open (throws).
+//! - `terminals() -> [{terminal, label, active, unread}]`: the open terminals in tab order.
+//! - `reset()`: a fresh lab: the world at its starting state and one empty terminal.
 //! - `ready`: `true` once the API is installed (the root element also gets `data-ready="true"`).
+//!
+//! A `terminal` that is not open throws an `Error` saying which are.
 
-use js_sys::{Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
 use super::LabHandle;
-use crate::shell::LineKind;
+use crate::shell::{LineKind, TerminalId};
 
 /// Puts `window.mailLab` in place, driving `lab`.
 pub fn install(lab: &LabHandle) -> Result<(), JsValue> {
@@ -21,30 +32,74 @@ pub fn install(lab: &LabHandle) -> Result<(), JsValue> {
     let api = Object::new();
 
     let handle = lab.clone();
-    let exec = Closure::<dyn Fn(String) -> String>::new(move |line: String| {
-        handle.update(|lab| {
-            let term = lab.main_terminal();
-            lab.exec(term, &line)
-                .into_iter()
-                .filter(|l| !matches!(l.kind, LineKind::Input | LineKind::Client))
-                .map(|l| l.plain())
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-    });
+    let exec = Closure::<dyn Fn(String, Option<f64>) -> Result<String, JsValue>>::new(
+        move |line: String, terminal: Option<f64>| {
+            let term = terminal_or_active(&handle, terminal)?;
+            Ok(handle.update(|lab| {
+                lab.exec(term, &line)
+                    .into_iter()
+                    .filter(|l| !matches!(l.kind, LineKind::Input | LineKind::Client))
+                    .map(|l| l.plain())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }))
+        },
+    );
     Reflect::set(&api, &"exec".into(), exec.as_ref())?;
 
     let handle = lab.clone();
-    let output = Closure::<dyn Fn() -> String>::new(move || {
-        handle.read(|lab| {
-            lab.terminal(lab.main_terminal())
-                .log()
-                .map(|l| l.plain())
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-    });
+    let output = Closure::<dyn Fn(Option<f64>) -> Result<String, JsValue>>::new(
+        move |terminal: Option<f64>| {
+            let term = terminal_or_active(&handle, terminal)?;
+            Ok(handle.read(|lab| {
+                lab.terminal(term)
+                    .log()
+                    .map(|l| l.plain())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }))
+        },
+    );
     Reflect::set(&api, &"output".into(), output.as_ref())?;
+
+    let handle = lab.clone();
+    let open = Closure::<dyn Fn() -> Result<f64, JsValue>>::new(move || {
+        let id = handle.open_terminal().map_err(error)?;
+        Ok(id.number() as f64)
+    });
+    Reflect::set(&api, &"openTerminal".into(), open.as_ref())?;
+
+    let handle = lab.clone();
+    let select = Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |terminal| {
+        let id = find(&handle, &terminal)?;
+        handle.select(id);
+        Ok(())
+    });
+    Reflect::set(&api, &"selectTerminal".into(), select.as_ref())?;
+
+    let handle = lab.clone();
+    let close = Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |terminal| {
+        let id = find(&handle, &terminal)?;
+        handle.close_terminal(id).map_err(error)
+    });
+    Reflect::set(&api, &"closeTerminal".into(), close.as_ref())?;
+
+    let handle = lab.clone();
+    let terminals = Closure::<dyn Fn() -> Result<Array, JsValue>>::new(move || {
+        let active = handle.active();
+        let list = Array::new();
+        for tab in handle.tabs() {
+            let entry = Object::new();
+            let label = handle.read(|lab| lab.label(tab.id));
+            Reflect::set(&entry, &"terminal".into(), &(tab.id.number() as f64).into())?;
+            Reflect::set(&entry, &"label".into(), &label.into())?;
+            Reflect::set(&entry, &"active".into(), &(tab.id == active).into())?;
+            Reflect::set(&entry, &"unread".into(), &tab.unread.into())?;
+            list.push(&entry);
+        }
+        Ok(list)
+    });
+    Reflect::set(&api, &"terminals".into(), terminals.as_ref())?;
 
     let handle = lab.clone();
     let reset = Closure::<dyn Fn()>::new(move || handle.replace_with_fresh());
@@ -55,6 +110,43 @@ pub fn install(lab: &LabHandle) -> Result<(), JsValue> {
     // The API lives as long as the page: its closures are handed to JavaScript for good.
     exec.forget();
     output.forget();
+    open.forget();
+    select.forget();
+    close.forget();
+    terminals.forget();
     reset.forget();
     Ok(())
+}
+
+/// The terminal `terminal` names, or the one shown when it is `undefined` or `null`.
+fn terminal_or_active(lab: &LabHandle, terminal: Option<f64>) -> Result<TerminalId, JsValue> {
+    match terminal {
+        None => Ok(lab.active()),
+        Some(number) => find(lab, &JsValue::from_f64(number)),
+    }
+}
+
+/// The open terminal with the number `terminal`, or an error that lists the open ones.
+fn find(lab: &LabHandle, terminal: &JsValue) -> Result<TerminalId, JsValue> {
+    // Integers only: formatting a float would pull float printing into the wasm.
+    let number = terminal
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= u32::MAX as f64)
+        .map(|n| n as u32);
+    let found = number.and_then(|n| lab.read(|l| l.find_terminal(n as usize)));
+    found.ok_or_else(|| {
+        let open = lab.read(|l| {
+            l.terminals()
+                .map(|id| id.number().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        let asked = number.map_or_else(|| "like that".to_string(), |n| n.to_string());
+        error(format!("no terminal {asked}: the open ones are {open}"))
+    })
+}
+
+/// A JavaScript `Error` with this message.
+fn error(message: String) -> JsValue {
+    js_sys::Error::new(&message).into()
 }

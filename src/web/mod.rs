@@ -58,13 +58,15 @@ fn install_panic_notice() {
             )));
             let _ = body.append_child(&notice);
         }
-        if let Some(input) = document
-            .query_selector("[aria-label='Terminal input']")
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
-            input.set_disabled(true);
+        if let Ok(inputs) = document.query_selector_all("[aria-label='Terminal input']") {
+            for index in 0..inputs.length() {
+                if let Some(input) = inputs
+                    .get(index)
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                {
+                    input.set_disabled(true);
+                }
+            }
         }
     }));
 }

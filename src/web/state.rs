@@ -1,20 +1,84 @@
 //! The one shared handle on the lab: `Rc<RefCell<Lab>>` plus a generation number that every
 //! change bumps, so components compare a number instead of cloning the world (STYLE.md).
+//!
+//! It also holds the page's own state about the lab's terminals, which the shell does not know:
+//! which terminal is shown (the active tab), how much of each terminal's output has been seen
+//! (a hidden terminal that printed more shows an unread mark), and the tab strip's notice.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use yew::Callback;
 
-use crate::shell::Lab;
+use crate::shell::{Lab, TerminalId};
 use crate::time::Instant;
+
+/// The most terminals the page opens at once (Alt+1 to Alt+6 reach each of them).
+pub const MAX_TERMINALS: usize = 6;
 
 /// A cheap, clonable handle on the page's lab.
 #[derive(Clone)]
 pub struct LabHandle {
     lab: Rc<RefCell<Lab>>,
+    view: Rc<RefCell<View>>,
     generation: Rc<Cell<u64>>,
     on_change: Rc<RefCell<Option<Callback<()>>>>,
+}
+
+/// What the page shows of the lab's terminals.
+struct View {
+    /// The terminal shown.
+    active: TerminalId,
+    /// For each terminal, how many lines it had printed when it was last shown (a few
+    /// entries: a list is enough, and smaller in wasm than a map).
+    seen: Vec<(TerminalId, u64)>,
+    /// A message for the tab strip (such as why no terminal was opened).
+    notice: Option<String>,
+    /// Whether the active terminal's input should take the focus at its next render.
+    focus_input: bool,
+    /// Counts fresh labs, so the page can tell a new lab's terminal 1 from the old one's.
+    epoch: u64,
+}
+
+impl View {
+    fn new(lab: &Lab, epoch: u64) -> Self {
+        let active = lab.main_terminal();
+        let mut view = View {
+            active,
+            seen: Vec::new(),
+            notice: None,
+            focus_input: false,
+            epoch,
+        };
+        view.saw(active, lab.terminal(active).printed());
+        view
+    }
+
+    /// Notes that terminal `id` had printed `printed` lines when last shown.
+    fn saw(&mut self, id: TerminalId, printed: u64) {
+        match self.seen.iter_mut().find(|(t, _)| *t == id) {
+            Some((_, seen)) => *seen = printed,
+            None => self.seen.push((id, printed)),
+        }
+    }
+
+    /// How many lines terminal `id` had printed when last shown.
+    fn seen(&self, id: TerminalId) -> u64 {
+        self.seen
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map_or(0, |(_, seen)| *seen)
+    }
+}
+
+/// A terminal as the tab strip shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TabInfo {
+    pub id: TerminalId,
+    /// Where the terminal is connected (`mail.hamburger.edu:110`), if it is.
+    pub remote: Option<String>,
+    /// Whether it printed something since it was last shown.
+    pub unread: bool,
 }
 
 impl PartialEq for LabHandle {
@@ -26,8 +90,11 @@ impl PartialEq for LabHandle {
 impl LabHandle {
     /// A fresh lab at the browser's current time.
     pub fn new() -> Self {
+        let lab = Lab::new(browser_now());
+        let view = View::new(&lab, 0);
         LabHandle {
-            lab: Rc::new(RefCell::new(Lab::new(browser_now()))),
+            lab: Rc::new(RefCell::new(lab)),
+            view: Rc::new(RefCell::new(view)),
             generation: Rc::new(Cell::new(0)),
             on_change: Rc::new(RefCell::new(None)),
         }
@@ -38,19 +105,18 @@ impl LabHandle {
         f(&self.lab.borrow())
     }
 
-    /// Changes the lab (after moving its clock to now), then tells the page to re-render.
+    /// Changes the lab (after moving its clock to now), prints what servers sent to the other
+    /// terminals meanwhile, then tells the page to re-render.
     pub fn update<R>(&self, f: impl FnOnce(&mut Lab) -> R) -> R {
         let result = {
             let mut lab = self.lab.borrow_mut();
             lab.world_mut().advance_to(browser_now());
-            f(&mut lab)
+            let result = f(&mut lab);
+            lab.poll();
+            result
         };
         // The borrow ends before anything re-renders.
-        self.generation.set(self.generation.get().wrapping_add(1));
-        let on_change = self.on_change.borrow().clone();
-        if let Some(cb) = on_change {
-            cb.emit(());
-        }
+        self.changed();
         result
     }
 
@@ -64,20 +130,144 @@ impl LabHandle {
             lab.poll()
         };
         if printed {
-            self.generation.set(self.generation.get().wrapping_add(1));
-            let on_change = self.on_change.borrow().clone();
-            if let Some(cb) = on_change {
-                cb.emit(());
-            }
+            self.changed();
         }
     }
 
-    /// Replaces the lab with a fresh one (the clock keeps running forward).
+    /// Replaces the lab with a fresh one (the clock keeps running forward): one terminal.
     pub fn replace_with_fresh(&self) {
-        self.update(|lab| {
+        {
+            let mut lab = self.lab.borrow_mut();
             let now = lab.world().now();
             *lab = Lab::new(now);
+            let mut view = self.view.borrow_mut();
+            let epoch = view.epoch.wrapping_add(1);
+            *view = View::new(&lab, epoch);
+        }
+        self.changed();
+    }
+
+    /// The terminal shown (the first one, should the remembered one have closed).
+    pub fn active(&self) -> TerminalId {
+        let active = self.view.borrow().active;
+        self.read(|lab| {
+            lab.terminals()
+                .find(|id| *id == active)
+                .unwrap_or_else(|| lab.main_terminal())
+        })
+    }
+
+    /// The open terminals as the tab strip shows them, in order.
+    pub fn tabs(&self) -> Vec<TabInfo> {
+        let active = self.active();
+        let view = self.view.borrow();
+        self.read(|lab| {
+            lab.terminals()
+                .map(|id| {
+                    let t = lab.terminal(id);
+                    let seen = view.seen(id);
+                    TabInfo {
+                        id,
+                        remote: t.remote().map(|(host, port)| format!("{host}:{port}")),
+                        unread: id != active && t.printed() > seen,
+                    }
+                })
+                .collect()
+        })
+    }
+
+    /// The tab strip's message, if there is one.
+    pub fn notice(&self) -> Option<String> {
+        self.view.borrow().notice.clone()
+    }
+
+    /// Counts fresh labs (see [`LabHandle::replace_with_fresh`]).
+    pub fn epoch(&self) -> u64 {
+        self.view.borrow().epoch
+    }
+
+    /// Shows terminal `id`; false if the lab has no such terminal.
+    pub fn select(&self, id: TerminalId) -> bool {
+        if !self.read(|lab| lab.terminals().any(|t| t == id)) {
+            return false;
+        }
+        {
+            let mut view = self.view.borrow_mut();
+            view.active = id;
+            view.notice = None;
+        }
+        self.changed();
+        true
+    }
+
+    /// Shows the terminal at `position` in the tab strip (0 for the first).
+    pub fn select_position(&self, position: usize) -> bool {
+        match self.read(|lab| lab.terminals().nth(position)) {
+            Some(id) => self.select(id),
+            None => false,
+        }
+    }
+
+    /// Opens another terminal and shows it, unless [`MAX_TERMINALS`] are open already (then
+    /// the notice says so, and so does the error).
+    pub fn open_terminal(&self) -> Result<TerminalId, String> {
+        if self.read(|lab| lab.terminals().len()) >= MAX_TERMINALS {
+            let message = format!("At most {MAX_TERMINALS} terminals: close one to open another.");
+            self.view.borrow_mut().notice = Some(message.clone());
+            self.changed();
+            return Err(message);
+        }
+        let id = self.lab.borrow_mut().open_terminal();
+        self.select(id);
+        Ok(id)
+    }
+
+    /// Closes terminal `id` (its connection too, see [`Lab::close_terminal`]). When it was the
+    /// one shown, the tab after it is shown, or the one before if it was the last.
+    pub fn close_terminal(&self, id: TerminalId) -> Result<(), String> {
+        let active = self.active();
+        let next = self.read(|lab| {
+            let ids: Vec<TerminalId> = lab.terminals().collect();
+            let at = ids.iter().position(|t| *t == id)?;
+            ids.get(at + 1)
+                .or_else(|| at.checked_sub(1).and_then(|i| ids.get(i)))
+                .copied()
         });
+        self.lab.borrow_mut().close_terminal(id)?;
+        {
+            let mut view = self.view.borrow_mut();
+            view.seen.retain(|(t, _)| *t != id);
+            view.notice = None;
+            if let Some(next) = next.filter(|_| active == id) {
+                view.active = next;
+            }
+        }
+        self.changed();
+        Ok(())
+    }
+
+    /// Asks the active terminal's input to take the focus once it is shown (after a keyboard
+    /// shortcut moved away from the input that had it).
+    pub fn request_input_focus(&self) {
+        self.view.borrow_mut().focus_input = true;
+    }
+
+    /// Whether the input focus was asked for; asking once gives true once.
+    pub fn take_focus_request(&self) -> bool {
+        std::mem::take(&mut self.view.borrow_mut().focus_input)
+    }
+
+    /// Bumps the generation and re-renders, after noting that the active terminal's output has
+    /// been seen.
+    fn changed(&self) {
+        let active = self.active();
+        let printed = self.read(|lab| lab.terminal(active).printed());
+        self.view.borrow_mut().saw(active, printed);
+        self.generation.set(self.generation.get().wrapping_add(1));
+        let on_change = self.on_change.borrow().clone();
+        if let Some(cb) = on_change {
+            cb.emit(());
+        }
     }
 
     /// Counts changes; a component re-renders when it differs from what it last saw.

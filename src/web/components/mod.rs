@@ -2,4 +2,5 @@
 //! core exposes, and forwards what the user does. None holds lab logic.
 
 pub mod sidebar;
+pub mod tabs;
 pub mod terminal;

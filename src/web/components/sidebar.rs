@@ -1,13 +1,16 @@
-//! The side panel: the hosts of the virtual internet and a quick start that runs a first command.
+//! The side panel: a quick start that runs a first command in the terminal shown, the keys, and
+//! the hosts of the virtual internet.
 
 use yew::prelude::*;
 
-use crate::shell::TerminalId;
+use super::tabs;
+use crate::shell::{KEYS, TerminalId};
 use crate::web::LabHandle;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lab: LabHandle,
+    /// The terminal the quick start's commands run in (the one shown).
     pub terminal: TerminalId,
     pub generation: u64,
 }
@@ -77,6 +80,11 @@ pub fn sidebar(props: &Props) -> Html {
             }
         })
         .collect::<Html>();
+    let keys = KEYS
+        .iter()
+        .chain(tabs::KEYS)
+        .map(|(key, what)| html! { <><dt><kbd>{*key}</kbd></dt><dd>{*what}</dd></> })
+        .collect::<Html>();
     html! {
         <aside class="sidebar" aria-label="Lab overview">
             <section class="card">
@@ -86,6 +94,12 @@ pub fn sidebar(props: &Props) -> Html {
             <section class="card">
                 <h2>{"Hosts"}</h2>
                 <ul class="hosts">{hosts}</ul>
+            </section>
+            <section class="card">
+                <h2>{"Keys"}</h2>
+                <p class="hint">{"Open a second terminal (+ or Alt+T) and log in to bob's mailbox \
+                    from both: the sessions meet on one world."}</p>
+                <dl class="keys">{keys}</dl>
             </section>
         </aside>
     }

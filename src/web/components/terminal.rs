@@ -1,10 +1,13 @@
-//! The terminal: an output log and an input line.
+//! A terminal: an output log and an input line, shown as the tab panel of its tab.
 //!
 //! Keys: Enter runs the line; Up/Down walk the history; Tab completes; Ctrl-L clears; Ctrl-C
 //! abandons the line (or copies, when text is selected); Ctrl-] leaves a raw session. The log
 //! follows new output unless the user has scrolled up to read. Lines carry their kind in a
 //! class (colour), in a visible gutter mark (`C:`/`S:` as in the textbook's transcripts) and in
 //! text a screen reader speaks, so no distinction rests on colour alone.
+//!
+//! Every terminal of the lab has its panel in the page, the hidden ones with `hidden`, so each
+//! keeps its input draft, its place in the history and its scroll position while another is shown.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -12,6 +15,7 @@ use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
+use super::tabs::{panel_id, tab_id};
 use crate::shell::{LineKind, Recall, TerminalId};
 use crate::web::LabHandle;
 
@@ -19,23 +23,28 @@ use crate::web::LabHandle;
 pub struct Props {
     pub lab: LabHandle,
     pub terminal: TerminalId,
+    /// Whether this terminal is the one shown.
+    pub active: bool,
     /// The lab's generation when the parent rendered; a change re-renders the log.
     pub generation: u64,
 }
 
-/// The terminal card: title bar, log, prompt and input.
+/// The terminal panel: log, prompt and input.
 #[function_component(Terminal)]
 pub fn terminal(props: &Props) -> Html {
     let input_ref = use_node_ref();
     let log_ref = use_node_ref();
     let recall = use_mut_ref(Recall::new);
-    // Whether the log should follow new output (false while the user reads further up).
+    // Whether the log should follow new output (false while the user reads further up), and
+    // where the user left it (restored when the panel is shown again).
     let follow = use_mut_ref(|| Rc::new(Cell::new(true)));
     let follow: Rc<Cell<bool>> = follow.borrow().clone();
+    let scrolled = use_mut_ref(|| Rc::new(Cell::new(0)));
+    let scrolled: Rc<Cell<i32>> = scrolled.borrow().clone();
 
-    let (prompt, in_session) = props.lab.read(|lab| {
+    let (prompt, in_session, printed, lines) = props.lab.read(|lab| {
         let t = lab.terminal(props.terminal);
-        (t.prompt(), t.in_session())
+        (t.prompt(), t.in_session(), t.printed(), t.log().len())
     });
 
     // After every render that brought new output, scroll to the end if following.
@@ -49,13 +58,49 @@ pub fn terminal(props: &Props) -> Html {
         });
     }
 
+    // Shown again: back to where the user left the log.
+    {
+        let log_ref = log_ref.clone();
+        let follow = follow.clone();
+        let scrolled = scrolled.clone();
+        use_effect_with(props.active, move |active| {
+            if let Some(log) = log_ref.cast::<HtmlElement>().filter(|_| *active) {
+                let top = if follow.get() {
+                    log.scroll_height()
+                } else {
+                    scrolled.get()
+                };
+                log.set_scroll_top(top);
+            }
+        });
+    }
+
+    // A keyboard shortcut moved here from an input that is now hidden: the focus follows.
+    {
+        let lab = props.lab.clone();
+        let input_ref = input_ref.clone();
+        use_effect_with((props.active, props.generation), move |(active, _)| {
+            if *active
+                && lab.take_focus_request()
+                && let Some(input) = input_ref.cast::<HtmlInputElement>()
+            {
+                let _ = input.focus();
+            }
+        });
+    }
+
     let onscroll = {
         let log_ref = log_ref.clone();
         let follow = follow.clone();
         Callback::from(move |_: Event| {
-            if let Some(log) = log_ref.cast::<HtmlElement>() {
+            // A hidden log has no size; its place is the one it had when last shown.
+            if let Some(log) = log_ref
+                .cast::<HtmlElement>()
+                .filter(|l| l.client_height() > 0)
+            {
                 let at_end = log.scroll_top() + log.client_height() >= log.scroll_height() - 8;
                 follow.set(at_end);
+                scrolled.set(log.scroll_top());
             }
         })
     };
@@ -87,24 +132,18 @@ pub fn terminal(props: &Props) -> Html {
         })
     };
 
-    let title = if in_session {
-        format!("connected to {}", prompt.trim_end_matches('>'))
-    } else {
-        "lab shell".to_string()
-    };
+    let input_id = format!("terminal-input-{}", props.terminal.number());
     html! {
-        <section class={classes!("terminal", in_session.then_some("in-session"))} aria-label="Terminal" {onclick}>
-            <div class="titlebar" aria-hidden="true">
-                <span class="dot red"></span><span class="dot amber"></span><span class="dot green"></span>
-                <span class="title">{title}</span>
-            </div>
-            <LogView lab={props.lab.clone()} terminal={props.terminal} generation={props.generation}
+        <section class={classes!("terminal", in_session.then_some("in-session"))} role="tabpanel"
+                 id={panel_id(props.terminal)} aria-labelledby={tab_id(props.terminal)}
+                 hidden={!props.active} {onclick}>
+            <LogView lab={props.lab.clone()} terminal={props.terminal} {printed} {lines}
                      log_ref={log_ref} {onscroll} />
             <div class="inputline">
-                <label class="prompt" for="terminal-input">{prompt}</label>
-                <input id="terminal-input" ref={input_ref} type="text" aria-label="Terminal input"
+                <label class="prompt" for={input_id.clone()}>{prompt}</label>
+                <input id={input_id} ref={input_ref} type="text" aria-label="Terminal input"
                        autocomplete="off" autocapitalize="off" spellcheck="false"
-                       enterkeyhint="send" {onkeydown} autofocus=true />
+                       enterkeyhint="send" {onkeydown} autofocus={props.active} />
             </div>
         </section>
     }
@@ -183,12 +222,16 @@ fn set_input(input: &HtmlInputElement, value: &str) {
 struct LogProps {
     lab: LabHandle,
     terminal: TerminalId,
-    generation: u64,
+    /// The terminal's printed count and log length: the log re-renders when either changes
+    /// (output arrived, or the log was cleared), not when another terminal changes.
+    printed: u64,
+    lines: usize,
     log_ref: NodeRef,
     onscroll: Callback<Event>,
 }
 
-/// The output lines. Re-renders only when the generation changes, not on every keystroke.
+/// The output lines. Re-renders only when this terminal's output changes, not on every
+/// keystroke nor for another terminal's output.
 #[function_component(LogView)]
 fn log_view(props: &LogProps) -> Html {
     let lines = props.lab.read(|lab| {
