@@ -200,4 +200,12 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Ctrl-L", "clear the terminal"),
     ("Ctrl-C", "abandon the line you are typing"),
     ("Ctrl-]", "close the open connection"),
+    (
+        "Alt+T / Alt+W",
+        "open another terminal tab / close this one (in the browser)",
+    ),
+    (
+        "Alt+1 … Alt+6",
+        "switch to terminal tab 1 … 6 (in the browser)",
+    ),
 ];

@@ -66,7 +66,7 @@ test('window.mailLab runs a line, returns its output, and resets', async () => {
   const { page, errors } = await openLab(browser, server.url);
   const hosts = await page.evaluate(() => window.mailLab.exec('hosts'));
   assert.match(hosts, /^HOST\s+ADDRESS\s+STATE\s+PORTS$/m);
-  assert.match(hosts, /^mail\.crepes\.fr\s+192\.0\.2\.10\s+up\s+7\/echo 13\/daytime 25\/smtp 110\/pop3 587\/submission$/m);
+  assert.match(hosts, /^mail\.crepes\.fr\s+192\.0\.2\.10\s+up\s+7\/echo 13\/daytime 25\/smtp 110\/pop3 143\/imap 587\/submission$/m);
   const daytime = await page.evaluate(() => window.mailLab.exec('nc mail.crepes.fr 13'));
   assert.match(daytime, /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/m);
   assert.match(await page.evaluate(() => window.mailLab.output()), /lab\$ hosts/);

@@ -27,12 +27,20 @@ const QUICK_START: &[(&str, &str)] = &[
         "speak POP3 by hand: user bob, pass hungry, list",
     ),
     (
+        "telnet mail.hamburger.edu 143",
+        "speak IMAP by hand: a1 LOGIN bob hungry, a2 SELECT INBOX, a3 IDLE",
+    ),
+    (
         "mailbox bob@hamburger.edu",
         "Bob's INBOX, as the server holds it",
     ),
     (
         "pop3 fetch bob --client laptop --keep",
         "Bob's laptop downloads his mail",
+    ),
+    (
+        "imap bob list",
+        "Bob's laptop looks at his INBOX with IMAP; it stays on the server",
     ),
 ];
 
