@@ -59,6 +59,20 @@ data = ok(m.append("Sent", "(\\Seen)", imaplib.Time2Internaldate(time.time()), n
 assert re.match(rb"\[APPENDUID \d+ 1\]", data[0]), data
 assert ok(m.status("Sent", "(MESSAGES UIDNEXT)")) == [b"Sent (MESSAGES 1 UIDNEXT 2)"]
 
+# A dot-leading line sent by SMTP reads back byte-identical through IMAP (the server's
+# Return-Path and Received fields come first).
+body = "Subject: dots\r\nFrom: alice@crepes.fr\r\nTo: bob@hamburger.edu\r\n\r\n.leading dot\r\n..two\r\nplain\r\n"
+with smtplib.SMTP(HOST, smtp_port, timeout=10) as smtp:
+    assert smtp.sendmail("alice@crepes.fr", ["bob@hamburger.edu"], body) == {}
+ok(m.noop())
+assert m.untagged_responses["EXISTS"][-1] == b"3", m.untagged_responses  # imaplib keeps them all
+raw = ok(m.fetch("3", "(BODY.PEEK[])"))[0][1]
+assert raw.endswith(body.encode()) and raw.startswith(b"Return-Path: <alice@crepes.fr>\r\n"), raw[:80]
+
+# STORE \Deleted then EXPUNGE (§6.4.3): the EXPUNGE response names the message.
+ok(m.store("3", "+FLAGS", "(\\Deleted)"))
+assert ok(m.expunge()) == [b"3"]
+
 # UID MOVE (RFC 6851): COPYUID, then the source's EXPUNGE.
 typ, data = m.uid("MOVE", "2", "Archive")
 assert typ == "OK", data
@@ -94,6 +108,22 @@ m.send(b"DONE\r\n")
 assert m.readline() == tag + b" OK IDLE terminated\r\n"
 assert m.logout()[0] == "BYE"  # imaplib reports the BYE that precedes the OK
 
+# Two clients on one mailbox: what one appends, the other hears of at its next NOOP (§7.3.1),
+# and a flag one sets reaches the other as an untagged FETCH (§7.4.2).
+a = imaplib.IMAP4(HOST, imap_port)
+b = imaplib.IMAP4(HOST, imap_port)
+for c in (a, b):
+    ok(c.login("bob", "hungry"))
+    assert ok(c.select("INBOX")) == [b"2"]
+ok(a.append("INBOX", None, None, b"Subject: from client a\r\n\r\nhi\r\n"))
+ok(b.noop())
+assert b.untagged_responses["EXISTS"][-1] == b"3", b.untagged_responses
+ok(a.store("3", "+FLAGS", "(\\Flagged)"))
+ok(b.noop())
+assert b.untagged_responses["FETCH"][-1] == b"3 (FLAGS (\\Flagged))", b.untagged_responses
+for c in (a, b):
+    c.logout()
+
 # Garbage does not take the server down, and a session that follows is served.
 for junk in (b"\x00\xff\xfe garbage\r\n", b"x" * 100_000 + b"\r\n", b"a1 LOGIN {99999999}\r\n"):
     s = socket.create_connection((HOST, imap_port), timeout=10)
@@ -102,6 +132,6 @@ for junk in (b"\x00\xff\xfe garbage\r\n", b"x" * 100_000 + b"\r\n", b"a1 LOGIN {
     s.close()
 m = imaplib.IMAP4(HOST, imap_port)
 ok(m.login("bob", "hungry"))
-assert ok(m.select("INBOX")) == [b"2"]
+assert ok(m.select("INBOX")) == [b"3"], "everything delivered before is still there"
 assert m.logout()[0] == "BYE"  # imaplib reports the BYE that precedes the OK
 print("imaplib: all checks passed")
