@@ -23,6 +23,11 @@ impl Drop for Bridge {
 
 /// Starts the bridge on free ports (port 0) and reads the ports it printed.
 fn start() -> Bridge {
+    start_with(&["--clock", "textbook"])
+}
+
+/// The bridge on free ports, with more options (a clock).
+fn start_with(extra: &[&str]) -> Bridge {
     let mut child = Command::new(env!("CARGO_BIN_EXE_maillab"))
         .args([
             "serve",
@@ -34,9 +39,8 @@ fn start() -> Bridge {
             "0",
             "--imap-port",
             "0",
-            "--clock",
-            "textbook",
         ])
+        .args(extra)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("maillab serve: {e}"));
@@ -196,4 +200,75 @@ fn ctrl_c_stops_the_bridge_cleanly() {
     assert!(exit.success(), "exit status {exit:?}");
     // The ports are free again.
     assert!(std::net::TcpStream::connect(("127.0.0.1", bridge.smtp)).is_err());
+}
+
+/// Reads from `stream` until the server closes it (or 10 s pass), returning what it sent.
+fn read_until_closed(stream: &mut std::net::TcpStream) -> String {
+    use std::io::Read;
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut all = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return String::from_utf8_lossy(&all).into_owned(),
+            Ok(n) => all.extend_from_slice(&buf[..n]),
+            Err(e) => panic!(
+                "the server did not close: {e}; it sent {:?}",
+                String::from_utf8_lossy(&all)
+            ),
+        }
+    }
+}
+
+#[test]
+fn silent_clients_time_out_on_the_worlds_clock() {
+    // At 600 times real speed, SMTP's 5-minute command timeout (RFC 5321 §4.5.3.2.7) is half
+    // a second, POP3's 10-minute autologout (RFC 1939 §3) one second, IMAP's 30 minutes
+    // (RFC 3501 §5.4) three seconds. Each silent client is told and disconnected; a session
+    // that talks meanwhile is not.
+    let bridge = start_with(&["--speed", "600"]);
+    let connect = |port: u16| {
+        std::net::TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (mut smtp, mut pop3, mut imap) = (
+        connect(bridge.smtp),
+        connect(bridge.pop3),
+        connect(bridge.imap),
+    );
+    let started = std::time::Instant::now();
+    let smtp_said = read_until_closed(&mut smtp);
+    assert!(
+        smtp_said.starts_with("220 ") && smtp_said.contains("\r\n421 4.4.2 "),
+        "{smtp_said}"
+    );
+    let pop3_said = read_until_closed(&mut pop3);
+    assert!(
+        pop3_said.starts_with("+OK POP3 server ready"),
+        "{pop3_said}"
+    );
+    let imap_said = read_until_closed(&mut imap);
+    assert!(
+        imap_said.starts_with("* OK ")
+            && imap_said.ends_with("* BYE Autologout; idle for too long\r\n"),
+        "{imap_said}"
+    );
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_secs(2),
+        "IMAP waited its 30 world minutes: {waited:?}"
+    );
+    // The bridge itself still serves.
+    let mut again = connect(bridge.imap);
+    use std::io::{Read, Write};
+    let mut greeting = [0u8; 16];
+    again
+        .read_exact(&mut greeting)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(&greeting[..4], b"* OK");
+    again
+        .write_all(b"a LOGOUT\r\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(read_until_closed(&mut again).contains("a OK LOGOUT completed"));
 }

@@ -20,6 +20,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use super::Clock;
+use crate::time::Instant;
 
 /// Prints a line to stdout; a closed stdout (`maillab serve | head`) is not a reason to stop
 /// serving, so write errors are ignored (`println!` would panic).
@@ -75,6 +76,43 @@ pub struct Options {
     /// Which clock the world follows.
     #[arg(long, value_enum, default_value_t = Clock::Real)]
     pub clock: Clock,
+    /// Run the world's clock this many times faster than real time, from the clock's start
+    /// (with `--clock textbook`, from the textbook's epoch instead of staying frozen): at 600,
+    /// IMAP's 30-minute autologout takes 3 seconds and the relay retries come within seconds.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub speed: Option<u32>,
+}
+
+/// The world's clock as the bridge runs it: the chosen clock, frozen or moving at a speed.
+#[derive(Clone, Copy, Debug)]
+pub struct WorldClock {
+    start: Instant,
+    started: std::time::Instant,
+    speed: Option<u32>,
+}
+
+impl WorldClock {
+    /// Starts now.
+    pub fn new(clock: Clock, speed: Option<u32>) -> WorldClock {
+        WorldClock {
+            start: clock.now(),
+            started: std::time::Instant::now(),
+            speed: match (clock, speed) {
+                (Clock::Real, None) => Some(1),
+                (_, speed) => speed,
+            },
+        }
+    }
+
+    /// The world's instant now (`--clock textbook` without `--speed` stays at its start).
+    pub fn now(&self) -> Instant {
+        match self.speed {
+            None => self.start,
+            Some(speed) => self
+                .start
+                .saturating_add(self.started.elapsed().saturating_mul(speed)),
+        }
+    }
 }
 
 /// Runs the bridge until Ctrl-C.
@@ -100,7 +138,8 @@ async fn serve(options: Options) -> io::Result<()> {
     let invalid =
         |e: crate::net::ScenarioError| io::Error::new(io::ErrorKind::InvalidData, e.to_string());
     let scenario = Scenario::parse(&json).map_err(invalid)?;
-    let world = World::from_scenario(&scenario, Some(options.clock.now())).map_err(invalid)?;
+    let clock = WorldClock::new(options.clock, options.speed);
+    let world = World::from_scenario(&scenario, Some(clock.now())).map_err(invalid)?;
     if world.host(&options.host).is_none() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -156,7 +195,6 @@ async fn serve(options: Options) -> io::Result<()> {
     }
     // The clock: once a second, timers fire and the queue runs, even with no client talking.
     let ticker = world.clone();
-    let clock = options.clock;
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(1));
         loop {
@@ -173,10 +211,12 @@ async fn serve(options: Options) -> io::Result<()> {
             Some((stream, peer, virtual_port)) = accepted_rx.recv() => {
                 let Ok(permit) = slots.clone().acquire_owned().await else { return Ok(()) };
                 let (world, options, id) = (world.clone(), options.clone(), next_id);
+                let clock = clock;
                 next_id += 1;
                 tokio::spawn(async move {
                     let _permit = permit;
-                    let result = connection(stream, peer, virtual_port, world, &options, id).await;
+                    let result =
+                        connection(stream, peer, virtual_port, world, &options, clock, id).await;
                     if let (Err(e), true) = (result, options.transcript) {
                         esay!("[{id}] {e}");
                     }
@@ -215,9 +255,9 @@ async fn connection(
     virtual_port: u16,
     world: Arc<Mutex<World>>,
     options: &Options,
+    clock: WorldClock,
     id: u64,
 ) -> io::Result<()> {
-    let clock = options.clock;
     let conn = {
         let mut w = lock(&world);
         w.advance_to(clock.now());
