@@ -211,7 +211,6 @@ async fn serve(options: Options) -> io::Result<()> {
             Some((stream, peer, virtual_port)) = accepted_rx.recv() => {
                 let Ok(permit) = slots.clone().acquire_owned().await else { return Ok(()) };
                 let (world, options, id) = (world.clone(), options.clone(), next_id);
-                let clock = clock;
                 next_id += 1;
                 tokio::spawn(async move {
                     let _permit = permit;
