@@ -180,6 +180,13 @@ fn curl_sends_with_smtp_and_reads_with_pop3_and_imap() {
 #[test]
 fn ctrl_c_stops_the_bridge_cleanly() {
     let mut bridge = start();
+    interrupt(&mut bridge);
+    // The ports are free again.
+    assert!(std::net::TcpStream::connect(("127.0.0.1", bridge.smtp)).is_err());
+}
+
+/// Sends SIGINT and waits (10 s at most) for a clean exit.
+fn interrupt(bridge: &mut Bridge) {
     let pid = bridge.child.id().to_string();
     let status = Command::new("kill")
         .args(["-INT", &pid])
@@ -198,8 +205,80 @@ fn ctrl_c_stops_the_bridge_cleanly() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
     assert!(exit.success(), "exit status {exit:?}");
-    // The ports are free again.
-    assert!(std::net::TcpStream::connect(("127.0.0.1", bridge.smtp)).is_err());
+}
+
+/// A raw dialogue: sends `script` after the greeting and returns everything until the close.
+fn dialogue(port: u16, script: &str) -> String {
+    use std::io::Write;
+    let mut stream =
+        std::net::TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| panic!("{e}"));
+    stream
+        .write_all(script.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    read_until_closed(&mut stream)
+}
+
+#[test]
+fn state_file_keeps_the_mail_across_a_restart() {
+    let path = std::env::temp_dir().join(format!("maillab-state-{}.json", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let state = path.display().to_string();
+    let mut first = start_with(&["--clock", "textbook", "--state", &state]);
+    let sent = dialogue(
+        first.smtp,
+        "HELO crepes.fr\r\nMAIL FROM:<alice@crepes.fr>\r\nRCPT TO:<bob@hamburger.edu>\r\nDATA\r\n\
+         Subject: kept\r\n\r\nstill here after a restart\r\n.\r\nQUIT\r\n",
+    );
+    assert!(sent.contains("\r\n250 2.0.0 "), "{sent}");
+    interrupt(&mut first);
+    let saved = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        saved.starts_with("{\"format\":\"maillab-world\""),
+        "{saved:.80}"
+    );
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    assert!(
+        !std::path::Path::new(&tmp).exists(),
+        "no temporary file left"
+    );
+
+    let second = start_with(&["--clock", "textbook", "--state", &state]);
+    let listed = dialogue(
+        second.pop3,
+        "USER bob\r\nPASS hungry\r\nLIST\r\nRETR 3\r\nQUIT\r\n",
+    );
+    assert!(listed.contains("\r\n1 498\r\n2 912\r\n3 "), "{listed}");
+    assert!(listed.contains("still here after a restart"), "{listed}");
+    drop(second);
+
+    // A damaged file is not overwritten with a fresh world: the bridge refuses to start.
+    std::fs::write(&path, &saved[..saved.len() / 2]).unwrap_or_else(|e| panic!("{e}"));
+    let refused = Command::new(env!("CARGO_BIN_EXE_maillab"))
+        .args([
+            "serve",
+            "--smtp-port",
+            "0",
+            "--submission-port",
+            "0",
+            "--pop3-port",
+            "0",
+        ])
+        .args(["--imap-port", "0", "--state", &state])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!refused.status.success());
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        why.contains("not a saved Mail Lab world") && why.contains("start afresh"),
+        "{why}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).ok().map(|s| s.len()),
+        Some(saved.len() / 2),
+        "the file is left as it was"
+    );
+    let _ = std::fs::remove_file(&path);
 }
 
 /// Reads from `stream` until the server closes it (or 10 s pass), returning what it sent.

@@ -388,3 +388,59 @@ fn notify_success_and_delay_are_reported_and_passed_on() {
     assert_eq!(inbox(&world, "mail.crepes.fr", "alice").len(), 1);
     assert_eq!(inbox(&world, "mail.hamburger.edu", "bob").len(), 3);
 }
+
+#[test]
+fn a_saved_world_keeps_mailboxes_and_the_queue_and_delivers_after_loading() {
+    use maillab::net::{Scenario, StateError, scenario::TEXTBOOK};
+    let scenario = Scenario::parse(TEXTBOOK).unwrap_or_else(|e| panic!("{e}"));
+    let mut world = world();
+    // One message delivered, one queued because bob's server is down.
+    submit(&mut world, &["bob@hamburger.edu"]);
+    world
+        .set_host_up("mail.hamburger.edu", false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    submit(&mut world, &["bob@hamburger.edu"]);
+    assert_eq!(world.queue().len(), 1);
+    let saved = world.save_state().unwrap_or_else(|e| panic!("{e}"));
+
+    let mut loaded =
+        World::load_state(&scenario, &saved, TEXTBOOK_EPOCH).unwrap_or_else(|e| panic!("{e}"));
+    for host in ["mail.crepes.fr", "mail.hamburger.edu"] {
+        assert!(
+            loaded.host(host).map(|h| h.store()) == world.host(host).map(|h| h.store()),
+            "{host}'s store is the same"
+        );
+    }
+    assert_eq!(loaded.queue(), world.queue(), "the queued message survives");
+    assert_eq!(loaded.now(), world.now());
+    assert!(!loaded.host("mail.hamburger.edu").is_some_and(|h| h.is_up()));
+    // Saving the loaded world gives the same state: nothing was lost or invented.
+    assert_eq!(loaded.save_state().ok(), Some(saved.clone()));
+    // Bob's server comes back: the queued message is delivered, as it would have been.
+    loaded
+        .set_host_up("mail.hamburger.edu", true)
+        .unwrap_or_else(|e| panic!("{e}"));
+    loaded.advance_to(after(3600));
+    assert!(loaded.queue().is_empty());
+    assert_eq!(inbox(&loaded, "mail.hamburger.edu", "bob").len(), 4);
+
+    // Damaged or foreign states are refused with a reason, never half applied.
+    let other = TEXTBOOK.replace("mail.crepes.fr", "mail.galettes.fr");
+    let other = Scenario::parse(&other).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        World::load_state(&other, &saved, TEXTBOOK_EPOCH),
+        Err(StateError::OtherScenario(_))
+    ));
+    for broken in [
+        "",
+        "{}",
+        "[1, 2]",
+        &saved[..saved.len() / 2],
+        &saved.replace("maillab-world", "something-else"),
+        &saved.replacen("\"version\":1", "\"version\":99", 1),
+    ] {
+        let error = World::load_state(&scenario, broken, TEXTBOOK_EPOCH).err();
+        assert!(error.is_some(), "{broken:.60} must be refused");
+        assert!(!error.map(|e| e.to_string()).unwrap_or_default().is_empty());
+    }
+}

@@ -76,6 +76,10 @@ pub struct Options {
     /// Which clock the world follows.
     #[arg(long, value_enum, default_value_t = Clock::Real)]
     pub clock: Clock,
+    /// Keep the world in FILE: loaded at start if it exists, saved every minute and on Ctrl-C
+    /// (written to FILE.tmp, then renamed over FILE, so it is never half written).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
     /// Run the world's clock this many times faster than real time, from the clock's start
     /// (with `--clock textbook`, from the textbook's epoch instead of staying frozen): at 600,
     /// IMAP's 30-minute autologout takes 3 seconds and the relay retries come within seconds.
@@ -139,7 +143,24 @@ async fn serve(options: Options) -> io::Result<()> {
         |e: crate::net::ScenarioError| io::Error::new(io::ErrorKind::InvalidData, e.to_string());
     let scenario = Scenario::parse(&json).map_err(invalid)?;
     let clock = WorldClock::new(options.clock, options.speed);
-    let world = World::from_scenario(&scenario, Some(clock.now())).map_err(invalid)?;
+    let world = match options.state.as_deref().filter(|p| p.exists()) {
+        Some(path) => {
+            let saved = std::fs::read_to_string(path)?;
+            let world = World::load_state(&scenario, &saved, clock.now()).map_err(|e| {
+                // Refuse rather than start afresh and overwrite what the file holds.
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "{}: {e} (move the file away to start afresh)",
+                        path.display()
+                    ),
+                )
+            })?;
+            say!("loaded the world from {}", path.display());
+            world
+        }
+        None => World::from_scenario(&scenario, Some(clock.now())).map_err(invalid)?,
+    };
     if world.host(&options.host).is_none() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -193,19 +214,30 @@ async fn serve(options: Options) -> io::Result<()> {
             }
         });
     }
-    // The clock: once a second, timers fire and the queue runs, even with no client talking.
+    // The clock: once a second, timers fire and the queue runs, even with no client talking;
+    // once a minute the world is saved (when --state says where).
     let ticker = world.clone();
+    let state = options.state.clone();
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(1));
-        loop {
+        for tick in 1u64.. {
             interval.tick().await;
             lock(&ticker).advance_to(clock.now());
+            if let (Some(path), 0) = (&state, tick % 60)
+                && let Err(e) = save(&ticker, path)
+            {
+                esay!("could not save the world: {e}");
+            }
         }
     });
     loop {
         tokio::select! {
             _ = interrupt.recv() => {
                 say!("stopping");
+                if let Some(path) = &options.state {
+                    save(&world, path)?;
+                    say!("saved the world to {}", path.display());
+                }
                 return Ok(());
             }
             Some((stream, peer, virtual_port)) = accepted_rx.recv() => {
@@ -223,6 +255,21 @@ async fn serve(options: Options) -> io::Result<()> {
             }
         }
     }
+}
+
+/// Writes the world to `path` atomically: a temporary file beside it, flushed, then renamed.
+fn save(world: &Mutex<World>, path: &std::path::Path) -> io::Result<()> {
+    use std::io::Write as _;
+    let json = lock(world)
+        .save_state()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(json.as_bytes())?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)
 }
 
 /// Ctrl-C (SIGINT), registered when created.

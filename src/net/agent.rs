@@ -51,6 +51,10 @@ impl Agents {
         self.agents.iter().map(|(n, a)| (n.as_str(), a))
     }
 
+    pub(super) fn insert(&mut self, name: String, agent: Agent) {
+        self.agents.insert(name, agent);
+    }
+
     fn entry(&mut self, name: &str) -> &mut Agent {
         self.agents.entry(name.to_string()).or_default()
     }

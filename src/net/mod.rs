@@ -17,6 +17,7 @@ mod host;
 mod ids;
 mod queue;
 pub mod scenario;
+mod snapshot;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -31,6 +32,7 @@ pub use host::{Host, Service};
 pub use ids::IdSource;
 pub use queue::{Queued, RELAY_LOG, RETRY_DELAYS, RelayRecord};
 pub use scenario::{Scenario, ScenarioError};
+pub use snapshot::{StateError, WORLD_STATE_VERSION};
 
 use crate::time::Instant;
 
