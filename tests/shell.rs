@@ -27,9 +27,30 @@ fn help_lists_every_command_and_explains_one() {
     let (mut lab, term) = lab();
     let all = texts(&run(&mut lab, term, "help")).join("\n");
     for command in [
-        "help", "hosts", "telnet", "nc", "pop3", "mailq", "host", "users", "dig", "mx", "folders",
-        "mailbox", "show", "date", "history", "clear", "reset", "login", "whoami", "mail",
-        "relaylog", "imap",
+        "help",
+        "hosts",
+        "telnet",
+        "nc",
+        "pop3",
+        "mailq",
+        "host",
+        "users",
+        "dig",
+        "mx",
+        "folders",
+        "mailbox",
+        "show",
+        "date",
+        "history",
+        "clear",
+        "reset",
+        "login",
+        "whoami",
+        "mail",
+        "relaylog",
+        "imap",
+        "sessions",
+        "transcript",
     ] {
         assert!(
             all.contains(&format!("  {command}")),

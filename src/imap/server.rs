@@ -65,6 +65,90 @@ pub enum Phase {
     Logout,
 }
 
+impl Phase {
+    /// The states of RFC 3501 §3, in order.
+    pub const ALL: [Phase; 4] = [
+        Phase::NotAuthenticated,
+        Phase::Authenticated,
+        Phase::Selected,
+        Phase::Logout,
+    ];
+
+    /// The state as RFC 3501 §3 names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::NotAuthenticated => "not authenticated",
+            Phase::Authenticated => "authenticated",
+            Phase::Selected => "selected",
+            Phase::Logout => "logout",
+        }
+    }
+
+    /// The commands valid in this state (§6; the extensions' too).
+    pub fn commands(self) -> &'static [&'static str] {
+        match self {
+            Phase::NotAuthenticated => &[
+                "CAPABILITY",
+                "NOOP",
+                "LOGOUT",
+                "ID",
+                "LOGIN",
+                "AUTHENTICATE",
+            ],
+            Phase::Authenticated => &[
+                "CAPABILITY",
+                "NOOP",
+                "LOGOUT",
+                "ID",
+                "SELECT",
+                "EXAMINE",
+                "CREATE",
+                "DELETE",
+                "RENAME",
+                "SUBSCRIBE",
+                "UNSUBSCRIBE",
+                "LIST",
+                "LSUB",
+                "STATUS",
+                "APPEND",
+                "NAMESPACE",
+                "ENABLE",
+                "IDLE",
+            ],
+            Phase::Selected => &[
+                "CAPABILITY",
+                "NOOP",
+                "LOGOUT",
+                "ID",
+                "SELECT",
+                "EXAMINE",
+                "CREATE",
+                "DELETE",
+                "RENAME",
+                "SUBSCRIBE",
+                "UNSUBSCRIBE",
+                "LIST",
+                "LSUB",
+                "STATUS",
+                "APPEND",
+                "NAMESPACE",
+                "IDLE",
+                "CHECK",
+                "CLOSE",
+                "UNSELECT",
+                "EXPUNGE",
+                "SEARCH",
+                "FETCH",
+                "STORE",
+                "COPY",
+                "MOVE",
+                "UID",
+            ],
+            Phase::Logout => &[],
+        }
+    }
+}
+
 /// What the server gives its driver.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Output {
@@ -203,6 +287,16 @@ impl Server {
             State::Authenticated { .. } => Phase::Authenticated,
             State::Selected { .. } => Phase::Selected,
             State::Logout => Phase::Logout,
+        }
+    }
+
+    /// What the client may send now: the state's commands, or only what a pending exchange
+    /// accepts (DONE in IDLE, a SASL response).
+    pub fn next_commands(&self) -> &'static [&'static str] {
+        match self.awaiting {
+            Awaiting::Done { .. } => &["DONE"],
+            Awaiting::Sasl { .. } => &["(base64 response)", "*"],
+            Awaiting::Command => self.phase().commands(),
         }
     }
 

@@ -10,6 +10,7 @@ use std::net::Ipv4Addr;
 
 use super::builtin::{self, Daytime, Echo};
 use super::host::Service;
+use super::record::{Closer, SessionRecord};
 use crate::imap::server as imap_server;
 use crate::pop3;
 use crate::smtp::server::{self as smtp_server, RelayJob, Role};
@@ -19,6 +20,13 @@ use crate::time::Instant;
 /// A connection's number, unique for the life of a world.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ConnId(pub(super) u64);
+
+impl ConnId {
+    /// The number, as `sessions` shows it after `#`.
+    pub fn number(self) -> u64 {
+        self.0
+    }
+}
 
 impl std::fmt::Display for ConnId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -137,6 +145,7 @@ pub struct Connection {
     server_closed: bool,
     /// Messages the server accepted for relaying, not yet taken into the world's queue.
     relays: Vec<RelayJob>,
+    record: SessionRecord,
 }
 
 impl std::fmt::Debug for Connection {
@@ -147,6 +156,19 @@ impl std::fmt::Debug for Connection {
             self.id, self.client, self.host, self.port
         )
     }
+}
+
+/// Where a protocol session stands (RFC 1939 §3, RFC 3501 §3, RFC 5321 §3.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionState {
+    /// `SMTP`, `POP3` or `IMAP`.
+    pub protocol: &'static str,
+    /// The current state, as the RFC (or the textbook) names it.
+    pub phase: &'static str,
+    /// The states a session goes through, in order, for drawing.
+    pub phases: Vec<&'static str>,
+    /// What the client may send now.
+    pub next: &'static [&'static str],
 }
 
 /// Where a new connection goes.
@@ -224,8 +246,9 @@ impl Connection {
             to_client: VecDeque::new(),
             server_closed: false,
             relays: Vec::new(),
+            record: SessionRecord::new(id, client, to.host, to.port, to.service, now),
         };
-        conn.pump();
+        conn.pump(now);
         conn
     }
 
@@ -235,12 +258,14 @@ impl Connection {
         if self.server_closed {
             return;
         }
+        self.record.note(now, true, bytes);
         self.server.feed(bytes, store, now);
-        self.pump();
+        self.pump(now);
     }
 
     /// The client went away: the server learns it (a POP3 session commits nothing).
-    pub(super) fn client_closes(&mut self, store: &mut Store) {
+    pub(super) fn client_closes(&mut self, store: &mut Store, now: Instant) {
+        self.record.close(now, Closer::Client);
         if !self.server_closed {
             self.server.handle_close(store);
             self.server_closed = true;
@@ -248,10 +273,10 @@ impl Connection {
     }
 
     /// The host's store changed (IMAP sessions may have something to tell).
-    pub(super) fn store_changed(&mut self, store: &mut Store) {
+    pub(super) fn store_changed(&mut self, store: &mut Store, now: Instant) {
         if let (false, ServerSession::Imap(s)) = (self.server_closed, &mut self.server) {
             s.handle_store_change(store);
-            self.pump();
+            self.pump(now);
         }
     }
 
@@ -267,22 +292,71 @@ impl Connection {
     pub(super) fn handle_timeout(&mut self, store: &mut Store, now: Instant) {
         if !self.server_closed {
             self.server.handle_timeout(store, now);
-            self.pump();
+            self.pump(now);
         }
     }
 
     /// Moves every server output into the client's queue (the driver's rule: drain after input).
-    fn pump(&mut self) {
+    fn pump(&mut self, now: Instant) {
         while let Some(action) = self.server.poll_action(&mut self.relays) {
             match action {
-                Action::Send(bytes) => self.to_client.push_back(Delivery::Data(bytes)),
+                Action::Send(bytes) => {
+                    self.record.note(now, false, &bytes);
+                    self.to_client.push_back(Delivery::Data(bytes));
+                }
                 Action::Close => {
+                    self.record.close(now, Closer::Server);
                     self.server_closed = true;
                     self.to_client.push_back(Delivery::Closed);
                     return;
                 }
             }
         }
+    }
+
+    /// Where the protocol session stands, for a state diagram: `None` for the services that
+    /// have no states (echo, daytime).
+    pub fn state(&self) -> Option<SessionState> {
+        let (protocol, phase, phases, next) = match &self.server {
+            ServerSession::Echo(_) | ServerSession::Daytime(_) => return None,
+            ServerSession::Pop3(s) => (
+                "POP3",
+                s.phase().name(),
+                pop3::server::Phase::ALL
+                    .map(pop3::server::Phase::name)
+                    .to_vec(),
+                s.next_commands(),
+            ),
+            ServerSession::Imap(s) => (
+                "IMAP",
+                s.phase().name(),
+                imap_server::Phase::ALL
+                    .map(imap_server::Phase::name)
+                    .to_vec(),
+                s.next_commands(),
+            ),
+            ServerSession::Smtp(s) => (
+                "SMTP",
+                s.phase_name(),
+                smtp_server::Server::PHASES.to_vec(),
+                s.next_commands(),
+            ),
+        };
+        Some(SessionState {
+            protocol,
+            phase,
+            phases,
+            next,
+        })
+    }
+
+    /// What this session said so far, both ways.
+    pub fn record(&self) -> &SessionRecord {
+        &self.record
+    }
+
+    pub(super) fn into_record(self) -> SessionRecord {
+        self.record
     }
 
     /// The messages accepted for relaying since the last call.

@@ -16,6 +16,7 @@ mod dns;
 mod host;
 mod ids;
 mod queue;
+mod record;
 pub mod scenario;
 mod snapshot;
 
@@ -26,11 +27,12 @@ use std::net::Ipv4Addr;
 pub use agent::{Agent, Agents, Exchange, ImapRun, LocalMessage, Pop3Run, SmtpRun};
 pub use builtin::{Daytime, Echo};
 use connection::Endpoint;
-pub use connection::{ConnId, Connection, Delivery};
+pub use connection::{ConnId, Connection, Delivery, SessionState};
 pub use dns::{Dns, Mx, normalize};
 pub use host::{Host, Service};
 pub use ids::IdSource;
 pub use queue::{Queued, RELAY_LOG, RETRY_DELAYS, RelayRecord};
+pub use record::{Chunk, Closer, MAX_FINISHED_SESSIONS, MAX_RECORD_OCTETS, SessionRecord};
 pub use scenario::{Scenario, ScenarioError};
 pub use snapshot::{StateError, WORLD_STATE_VERSION};
 
@@ -91,6 +93,8 @@ pub struct World {
     queue: Vec<Queued>,
     relay_log: queue::RelayLog,
     running_queue: bool,
+    /// The last finished sessions, oldest first.
+    finished: std::collections::VecDeque<SessionRecord>,
 }
 
 impl World {
@@ -107,6 +111,7 @@ impl World {
             queue: Vec::new(),
             relay_log: queue::RelayLog::new(),
             running_queue: false,
+            finished: std::collections::VecDeque::new(),
         }
     }
 
@@ -223,9 +228,10 @@ impl World {
     /// Lets every IMAP session see what changed in its host's store: an idling one tells its
     /// client at once (RFC 2177). Called after everything that can change a store.
     fn announce_store_changes(&mut self) {
+        let now = self.now;
         for conn in self.connections.values_mut() {
             if let Some(host) = self.hosts.get_mut(conn.host_index()) {
-                conn.store_changed(host.store_mut());
+                conn.store_changed(host.store_mut(), now);
             }
         }
     }
@@ -357,10 +363,40 @@ impl World {
     /// gone; `None` means nothing is waiting (or the connection does not exist).
     pub fn poll_delivery(&mut self, id: ConnId) -> Option<Delivery> {
         let delivery = self.connections.get_mut(&id)?.next_delivery();
-        if delivery == Some(Delivery::Closed) {
-            self.connections.remove(&id);
+        if delivery == Some(Delivery::Closed)
+            && let Some(conn) = self.connections.remove(&id)
+        {
+            self.finish(conn);
         }
         delivery
+    }
+
+    /// Keeps a finished connection's record (the last [`MAX_FINISHED_SESSIONS`]).
+    fn finish(&mut self, conn: Connection) {
+        if self.finished.len() == MAX_FINISHED_SESSIONS {
+            self.finished.pop_front();
+        }
+        self.finished.push_back(conn.into_record());
+    }
+
+    /// Every session the world remembers — the last finished ones, then the open ones — in the
+    /// order they were opened.
+    pub fn sessions(&self) -> Vec<&SessionRecord> {
+        let mut all: Vec<&SessionRecord> = self
+            .finished
+            .iter()
+            .chain(self.connections.values().map(Connection::record))
+            .collect();
+        all.sort_by_key(|r| r.id);
+        all
+    }
+
+    /// The session with this number, if the world remembers it.
+    pub fn session(&self, id: ConnId) -> Option<&SessionRecord> {
+        match self.connections.get(&id) {
+            Some(conn) => Some(conn.record()),
+            None => self.finished.iter().find(|r| r.id == id),
+        }
     }
 
     /// The client closes connection `id`; whatever the server had not yet delivered is dropped,
@@ -370,8 +406,9 @@ impl World {
             return;
         };
         if let Some(host) = self.hosts.get_mut(conn.host_index()) {
-            conn.client_closes(host.store_mut());
+            conn.client_closes(host.store_mut(), self.now);
         }
+        self.finish(conn);
         self.announce_store_changes();
     }
 

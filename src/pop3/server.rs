@@ -46,6 +46,20 @@ pub enum Phase {
     Closed,
 }
 
+impl Phase {
+    /// The states of RFC 1939 §3, in order, as the RFC names them.
+    pub const ALL: [Phase; 3] = [Phase::Authorization, Phase::Transaction, Phase::Update];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Authorization => "AUTHORIZATION",
+            Phase::Transaction => "TRANSACTION",
+            Phase::Update => "UPDATE",
+            Phase::Closed => "closed",
+        }
+    }
+}
+
 /// What the server gives its driver.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Output {
@@ -130,6 +144,19 @@ impl Server {
             State::Authorization { .. } => Phase::Authorization,
             State::Transaction { .. } => Phase::Transaction,
             State::Closed => Phase::Closed,
+        }
+    }
+
+    /// The commands valid now (RFC 1939 §4–§7, RFC 2449 CAPA), for a student deciding what to
+    /// type next.
+    pub fn next_commands(&self) -> &'static [&'static str] {
+        match &self.state {
+            State::Authorization { user: Some(_), .. } => &["PASS", "QUIT"],
+            State::Authorization { .. } => &["USER", "APOP", "AUTH", "CAPA", "QUIT"],
+            State::Transaction { .. } => &[
+                "STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "TOP", "UIDL", "CAPA", "QUIT",
+            ],
+            State::Closed => &[],
         }
     }
 

@@ -151,6 +151,23 @@ pub const COMMANDS: &[CommandSpec] = &[
                   server (the last one, or the last N), and what became of each recipient.",
     },
     CommandSpec {
+        name: "sessions",
+        usage: "sessions",
+        summary: "every conversation the world remembers, and where the open ones stand",
+        details: "Lists the sessions — yours in the terminals, the user agents' (pop3, imap, \
+                  mail) and the servers' relaying — with when they opened, who talked to which \
+                  server, how many lines were said, and for an open one its protocol state \
+                  (say, 'IMAP selected'). The last 100 finished ones are kept.",
+    },
+    CommandSpec {
+        name: "transcript",
+        usage: "transcript N",
+        summary: "one session line by line, with the time of each line",
+        details: "Shows session N (from 'sessions'): its endpoints, for an open one the \
+                  protocol's states with the current one in [brackets] and the commands valid \
+                  now, then every C: and S: line with its time on the world's clock.",
+    },
+    CommandSpec {
         name: "mailq",
         usage: "mailq",
         summary: "the messages waiting in the hosts' relay queues",

@@ -20,6 +20,7 @@ mod line;
 mod mail;
 mod pop3;
 mod recall;
+mod sessions;
 mod words;
 
 use std::collections::VecDeque;
@@ -549,6 +550,8 @@ impl Lab {
             "imap" => imap::run(&mut self.world, &args),
             "mailq" => inspect::mailq(&self.world, &args),
             "relaylog" => mail::relaylog(&self.world, &args),
+            "sessions" => sessions::sessions(&self.world, &args),
+            "transcript" => sessions::transcript(&self.world, &args),
             "login" => mail::login(&self.world, &args).map(|account| {
                 let line = Line::info(format!(
                     "You are {} (on {}).",

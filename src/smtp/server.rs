@@ -220,6 +220,43 @@ impl Server {
         server
     }
 
+    /// Where the session is, named as the textbook draws SMTP (RFC 5321 §3.3, §4.1.4):
+    /// `greeting` (waiting for EHLO or HELO), `ready` (between mail transactions), `envelope`
+    /// (MAIL given, collecting RCPT), `data` (the message's lines, or BDAT chunks), `auth` (a SASL
+    /// exchange), `closed`.
+    pub fn phase_name(&self) -> &'static str {
+        match self.state {
+            State::Connected => "greeting",
+            State::Ready => "ready",
+            State::Mail(_) => "envelope",
+            State::Data { .. } | State::Chunking { .. } => "data",
+            State::Authenticating(_) => "auth",
+            State::Closed => "closed",
+        }
+    }
+
+    /// The phases of [`Server::phase_name`] a mail transaction goes through, in order.
+    pub const PHASES: [&'static str; 4] = ["greeting", "ready", "envelope", "data"];
+
+    /// The commands valid now (RFC 5321 §4.1.4's ordering rules; AUTH only on submission,
+    /// before a transaction; DATA once a recipient was accepted).
+    pub fn next_commands(&self) -> &'static [&'static str] {
+        let submission = self.config.role == Role::Submission && self.authenticated.is_none();
+        match &self.state {
+            State::Connected => &["EHLO", "HELO", "NOOP", "QUIT"],
+            State::Ready if submission => &["AUTH", "EHLO", "RSET", "NOOP", "QUIT"],
+            State::Ready => &[
+                "MAIL", "EHLO", "RSET", "NOOP", "VRFY", "EXPN", "HELP", "QUIT",
+            ],
+            State::Mail(txn) if txn.recipients.is_empty() => &["RCPT", "RSET", "NOOP", "QUIT"],
+            State::Mail(_) => &["RCPT", "DATA", "BDAT", "RSET", "NOOP", "QUIT"],
+            State::Data { .. } => &["(message lines)", "."],
+            State::Chunking { .. } => &["(chunk octets)", "BDAT"],
+            State::Authenticating(_) => &["(base64 response)", "*"],
+            State::Closed => &[],
+        }
+    }
+
     pub fn poll_output(&mut self) -> Option<Output> {
         self.out.pop_front()
     }

@@ -1,0 +1,125 @@
+//! `sessions` and `transcript`: every conversation the world remembers — terminals, user agents
+//! and servers relaying — with who talked to whom, when, where each open session stands in its
+//! protocol, and what was said, line by line, on the world's clock.
+
+use super::line::visible;
+use super::{Line, table};
+use crate::net::{Closer, SessionRecord, World};
+use crate::time::Instant;
+
+/// `HH:MM:SS` on the world's clock (UTC).
+fn clock(at: Instant) -> String {
+    let c = at.civil();
+    format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second)
+}
+
+fn status(world: &World, record: &SessionRecord) -> String {
+    match (
+        record.closed,
+        world.connection(record.id).and_then(|c| c.state()),
+    ) {
+        (Some((at, Closer::Client)), _) => format!("closed by the client at {}", clock(at)),
+        (Some((at, Closer::Server)), _) => format!("closed by the server at {}", clock(at)),
+        (None, Some(state)) => format!("open: {} {}", state.protocol, state.phase),
+        (None, None) => "open".to_string(),
+    }
+}
+
+/// `sessions`: the table of remembered sessions.
+pub fn sessions(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
+    if !args.is_empty() {
+        return Err("sessions: takes no arguments".into());
+    }
+    let rows: Vec<[String; 6]> = world
+        .sessions()
+        .into_iter()
+        .map(|r| {
+            [
+                r.id.to_string(),
+                clock(r.opened_at),
+                visible(&r.client),
+                format!("{}:{} ({})", r.host, r.port, r.service.name()),
+                r.lines().len().to_string(),
+                status(world, r),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(vec![Line::info(
+            "No sessions yet: try 'telnet mail.hamburger.edu 25' or 'pop3 fetch bob'.",
+        )]);
+    }
+    let mut lines = table(["#", "OPENED", "CLIENT", "SERVER", "LINES", "STATE"], &rows);
+    lines.push(Line::info("'transcript N' shows session #N line by line."));
+    Ok(lines)
+}
+
+/// `transcript N`: one session, its state and its lines with their times.
+pub fn transcript(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
+    let [number] = args else {
+        return Err("transcript: usage: transcript N (the # from 'sessions')".into());
+    };
+    let id = number
+        .trim_start_matches('#')
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| {
+            world
+                .sessions()
+                .into_iter()
+                .find(|r| r.id.number() == n)
+                .map(|r| r.id)
+        })
+        .ok_or_else(|| {
+            format!(
+                "transcript: no session {}; 'sessions' lists the ones remembered",
+                visible(number)
+            )
+        })?;
+    let Some(record) = world.session(id) else {
+        return Err("transcript: that session is gone".into());
+    };
+    let mut lines = vec![Line::info(format!(
+        "Session {}: {} → {}:{} ({}), opened {}; {}.",
+        record.id,
+        visible(&record.client),
+        record.host,
+        record.port,
+        record.service.name(),
+        clock(record.opened_at),
+        status(world, record)
+    ))];
+    if let Some(state) = world.connection(id).and_then(|c| c.state()) {
+        let path: Vec<String> = state
+            .phases
+            .iter()
+            .map(|p| {
+                if *p == state.phase {
+                    format!("[{p}]")
+                } else {
+                    p.to_string()
+                }
+            })
+            .collect();
+        lines.push(Line::info(format!(
+            "{}: {}",
+            state.protocol,
+            path.join(" → ")
+        )));
+        if !state.next.is_empty() {
+            lines.push(Line::info(format!("Valid now: {}", state.next.join(" "))));
+        }
+    }
+    for (at, from_client, text) in record.lines() {
+        let mut line = Line::dialogue(from_client, &text);
+        line.text = format!("{} {}", clock(at), line.text);
+        lines.push(line);
+    }
+    if record.dropped() > 0 {
+        lines.push(Line::info(format!(
+            "… and {} more octets, not kept.",
+            record.dropped()
+        )));
+    }
+    Ok(lines)
+}
