@@ -130,20 +130,14 @@ impl LineReader {
 /// is added, and a bare LF is sent as CRLF.
 pub fn write_dot_stuffed(out: &mut Vec<u8>, data: &[u8]) {
     out.reserve(data.len() + data.len() / 64 + 5);
-    let mut at_line_start = true;
-    let mut previous = 0u8;
-    for &b in data {
-        if at_line_start && b == b'.' {
+    // Line by line, each copied whole: a byte scan for LF, not a push per byte.
+    for line in data.split_inclusive(|&b| b == b'\n') {
+        if line.first() == Some(&b'.') {
             out.push(b'.');
         }
-        if b == b'\n' && previous != b'\r' {
-            out.push(b'\r');
-        }
-        out.push(b);
-        at_line_start = b == b'\n';
-        previous = b;
-    }
-    if !at_line_start {
+        let text = line.strip_suffix(b"\n").unwrap_or(line);
+        let text = text.strip_suffix(b"\r").filter(|_| line.ends_with(b"\n")).unwrap_or(text);
+        out.extend_from_slice(text);
         out.extend_from_slice(b"\r\n");
     }
     out.extend_from_slice(b".\r\n");
