@@ -768,12 +768,14 @@ fn help(args: &[&str]) -> Result<Vec<Line>, String> {
     }
 }
 
+/// The summary with its first letter in capitals. Summaries are ASCII (a test checks it), so the
+/// ASCII mapping is the whole of it, and the page does not carry Unicode's uppercase tables.
 fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    let mut text = text.to_string();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
 }
 
 /// Lays out rows under a header, columns padded to their widest cell.
