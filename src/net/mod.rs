@@ -188,7 +188,7 @@ impl World {
     /// The textbook world (`scenarios/textbook.json`) with its clock at `now`:
     /// `mail.crepes.fr` (192.0.2.10) with alice, `mail.hamburger.edu` (192.0.2.20) with bob.
     pub fn textbook(now: Instant) -> Result<World, ScenarioError> {
-        World::from_scenario(&Scenario::parse(scenario::TEXTBOOK)?, Some(now))
+        World::from_scenario(&Scenario::textbook()?, Some(now))
     }
 
     /// Adds a host and its A record.

@@ -29,7 +29,7 @@ pub use complete::Completion;
 pub use line::{Line, LineKind, visible};
 pub use recall::Recall;
 
-use crate::net::{ConnId, Delivery, Exchange, Scenario, World, scenario::TEXTBOOK};
+use crate::net::{ConnId, Delivery, Exchange, Scenario, World};
 use crate::time::Instant;
 
 /// The prompt at which lab commands are typed.
@@ -190,7 +190,7 @@ impl Lab {
     /// The textbook world at `now`, with one terminal showing the welcome text. Should the
     /// built-in scenario fail to load, the lab still starts (with an empty world) and says why.
     pub fn new(now: Instant) -> Self {
-        let loaded = Scenario::parse(TEXTBOOK)
+        let loaded = Scenario::textbook()
             .and_then(|scenario| Ok((World::from_scenario(&scenario, Some(now))?, scenario)));
         let (world, scenario, problem) = match loaded {
             Ok((world, scenario)) => (world, Some(scenario), None),
