@@ -70,14 +70,12 @@ impl View {
         let mailbox = store.mailbox(user, name.as_str())?;
         let uids: Vec<Uid> = mailbox.messages().iter().map(Message::uid).collect();
         let keywords = mailbox.keywords().clone();
-        let recent: BTreeSet<Uid> = if read_only {
-            mailbox.recent().collect()
+        let mut recent = BTreeSet::new();
+        if read_only {
+            recent.extend(mailbox.recent());
         } else {
-            store
-                .claim_recent(user, name.as_str())?
-                .into_iter()
-                .collect()
-        };
+            recent.extend(store.claim_recent(user, name.as_str())?);
+        }
         let announced = (uids.len(), recent.len());
         Ok(View {
             user: user.to_owned(),

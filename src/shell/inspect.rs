@@ -160,10 +160,10 @@ pub fn mailbox(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
     let messages = store
         .messages(&user, folder)
         .map_err(|e| format!("mailbox: {e}"))?;
-    let recent: std::collections::BTreeSet<Uid> = store
-        .mailbox(&user, folder)
-        .map(|m| m.recent().collect())
-        .unwrap_or_default();
+    let mut recent = std::collections::BTreeSet::new();
+    if let Ok(mailbox) = store.mailbox(&user, folder) {
+        recent.extend(mailbox.recent());
+    }
     let mut lines = vec![Line::info(format!(
         "{folder} of {user} on {}: {} message{}, {} octets, UIDVALIDITY {}, UIDNEXT {}",
         host.name(),
