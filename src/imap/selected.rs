@@ -161,7 +161,16 @@ impl View {
     /// (§6.4.8: a UID range names the messages that exist within it, and `*` is the largest
     /// UID in use, so `n:*` names at least that message). In order, without repeats.
     pub fn resolve(&self, set: &SequenceSet, uid: bool) -> Result<Vec<Target>, BadNumber> {
-        let mut numbers = BTreeSet::new();
+        // Which message numbers the set names (index 0 unused): every number is at most the
+        // number of messages, so this is bounded however the set repeats itself.
+        let mut named = vec![false; self.uids.len() + 1];
+        let mut name = |range: std::ops::RangeInclusive<usize>| {
+            for n in range {
+                if let Some(slot) = named.get_mut(n) {
+                    *slot = true;
+                }
+            }
+        };
         if uid {
             let Some(&largest) = self.uids.last() else {
                 return Ok(Vec::new());
@@ -174,7 +183,7 @@ impl View {
                 let (lo, hi) = ordered(value(a), value(b));
                 let start = self.uids.partition_point(|u| u.get() < lo);
                 let end = self.uids.partition_point(|u| u.get() <= hi);
-                numbers.extend(start + 1..=end);
+                name(start + 1..=end);
             }
         } else {
             // §9 seq-number: "*" is the number of messages in a non-empty mailbox; a number
@@ -192,11 +201,11 @@ impl View {
                         exists,
                     });
                 }
-                numbers.extend(lo..=hi);
+                name(lo..=hi);
             }
         }
-        Ok(numbers
-            .into_iter()
+        Ok((1..named.len())
+            .filter(|&n| named[n])
             .filter_map(|n| {
                 Some(Target {
                     number: u32::try_from(n).ok()?,
