@@ -160,10 +160,10 @@ pub fn mailbox(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
     let messages = store
         .messages(&user, folder)
         .map_err(|e| format!("mailbox: {e}"))?;
-    let mut recent = std::collections::BTreeSet::new();
-    if let Ok(mailbox) = store.mailbox(&user, folder) {
-        recent.extend(mailbox.recent());
-    }
+    let recent: Vec<Uid> = store
+        .mailbox(&user, folder)
+        .map(|m| m.recent().collect())
+        .unwrap_or_default();
     let mut lines = vec![Line::info(format!(
         "{folder} of {user} on {}: {} message{}, {} octets, UIDVALIDITY {}, UIDNEXT {}",
         host.name(),
@@ -194,7 +194,7 @@ pub fn mailbox(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
             [
                 (i + 1).to_string(),
                 m.uid().get().to_string(),
-                flag_letters(m, recent.contains(&m.uid())),
+                flag_letters(m, recent.binary_search(&m.uid()).is_ok()),
                 m.size().to_string(),
                 short_date(m),
                 visible(&truncate(&from, 24)),
