@@ -17,10 +17,12 @@ fn body() -> Vec<u8> {
     let mut body = Vec::new();
     let mut i = 0u32;
     while body.len() < 1 << 20 {
-        if i % 7 == 0 {
+        if i.is_multiple_of(7) {
             body.extend_from_slice(b"..a line that starts with a dot\r\n");
         } else {
-            body.extend_from_slice(b"The quick brown fox jumps over the lazy dog, line by line.\r\n");
+            body.extend_from_slice(
+                b"The quick brown fox jumps over the lazy dog, line by line.\r\n",
+            );
         }
         i += 1;
     }
@@ -79,8 +81,12 @@ fn imap_commands(c: &mut Criterion) {
     let mut i = 0u32;
     while batch.len() < 1 << 20 {
         let line = match i % 4 {
-            0 => format!("a{i} UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE)])\r\n"),
-            1 => format!("a{i} SEARCH OR FROM \"alice\" SUBJECT crepes SINCE 1-Nov-2026 UNSEEN\r\n"),
+            0 => format!(
+                "a{i} UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE)])\r\n"
+            ),
+            1 => {
+                format!("a{i} SEARCH OR FROM \"alice\" SUBJECT crepes SINCE 1-Nov-2026 UNSEEN\r\n")
+            }
             2 => format!("a{i} STORE 1:{i} +FLAGS.SILENT (\\Seen $Important)\r\n"),
             _ => format!("a{i} APPEND Sent (\\Seen) {{12+}}\r\nHello there!\r\n"),
         };
@@ -140,10 +146,20 @@ fn big_inbox() -> World {
     for i in 0..10_000u32 {
         let text = format!(
             "From: sender{i}@crepes.fr\r\nTo: bob@hamburger.edu\r\nSubject: message {i}\r\n\r\nLine one of {i}.\r\n{}\r\n",
-            if i % 3 == 0 { "a needle in the haystack" } else { "just hay" }
+            if i % 3 == 0 {
+                "a needle in the haystack"
+            } else {
+                "just hay"
+            }
         );
         store
-            .deliver(Origin::SYSTEM, "bob", "INBOX", text.into_bytes(), TEXTBOOK_EPOCH)
+            .deliver(
+                Origin::SYSTEM,
+                "bob",
+                "INBOX",
+                text.into_bytes(),
+                TEXTBOOK_EPOCH,
+            )
             .unwrap_or_else(|e| panic!("{e}"));
     }
     world

@@ -10,6 +10,7 @@
 //! | [`time`] | the world's clock: instants and RFC 5322 dates; nothing reads a real clock |
 //! | [`wire`] | line framing and dot-stuffing shared by the text protocols |
 //! | [`sasl`] | the SASL mechanisms the protocols' AUTH commands share (PLAIN, CRAM-MD5) |
+//! | [`sort`] | the one stable sort every list uses (one compiled copy instead of a dozen) |
 //! | [`mail`] | RFC 5322 / MIME messages |
 //! | [`store`] | a host's mail store: accounts, mailboxes, messages |
 //! | [`smtp`], [`pop3`], [`imap`] | one module per protocol: commands, replies, server and client machines |
@@ -28,6 +29,7 @@ pub mod pop3;
 pub mod sasl;
 pub mod shell;
 pub mod smtp;
+pub mod sort;
 pub mod store;
 pub mod time;
 pub mod wire;

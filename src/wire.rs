@@ -136,7 +136,10 @@ pub fn write_dot_stuffed(out: &mut Vec<u8>, data: &[u8]) {
             out.push(b'.');
         }
         let text = line.strip_suffix(b"\n").unwrap_or(line);
-        let text = text.strip_suffix(b"\r").filter(|_| line.ends_with(b"\n")).unwrap_or(text);
+        let text = text
+            .strip_suffix(b"\r")
+            .filter(|_| line.ends_with(b"\n"))
+            .unwrap_or(text);
         out.extend_from_slice(text);
         out.extend_from_slice(b"\r\n");
     }

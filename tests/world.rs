@@ -19,6 +19,14 @@ fn bob(world: &World) -> &Store {
 }
 
 #[test]
+fn the_built_in_scenario_is_the_textbook_json() {
+    // The page builds its world from the scenario build.rs wrote out as Rust; it must be exactly
+    // what parsing scenarios/textbook.json gives.
+    assert_eq!(Scenario::textbook(), Scenario::parse(TEXTBOOK));
+    assert!(Scenario::textbook().is_ok());
+}
+
+#[test]
 fn bobs_inbox_holds_two_messages_of_498_and_912_octets() {
     let world = textbook();
     let inbox = bob(&world)

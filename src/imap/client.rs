@@ -29,7 +29,7 @@
 //! allows otherwise (RFC 7888); sequence numbers in the client's view shift down on every
 //! EXPUNGE (RFC 3501 §7.4.1); the same bytes split anywhere give the same outputs.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 
 use super::command::{
@@ -428,8 +428,9 @@ pub struct Client {
     in_flight: Option<InFlight>,
     next_tag: u32,
     selected: Option<Mailbox>,
-    /// UIDs the client has seen, by message number in the selected mailbox.
-    uids: BTreeMap<u32, u32>,
+    /// UIDs the client has seen, by message number in the selected mailbox: (number, UID)
+    /// pairs in number order.
+    uids: Vec<(u32, u32)>,
     report: Report,
     /// A failure to report once LOGOUT is answered.
     failure: Option<ClientError>,
@@ -453,7 +454,7 @@ impl Client {
             in_flight: None,
             next_tag: 1,
             selected: None,
-            uids: BTreeMap::new(),
+            uids: Vec::new(),
             report: Report::default(),
             failure: None,
         }
@@ -821,10 +822,19 @@ impl Client {
                 });
                 match uid {
                     Some(known) if self.selected.is_some() => {
-                        self.uids.insert(number, known);
+                        match self.uids.binary_search_by_key(&number, |p| p.0) {
+                            Ok(i) => self.uids[i].1 = known,
+                            Err(i) => self.uids.insert(i, (number, known)),
+                        }
                     }
                     Some(_) => {}
-                    None => uid = self.uids.get(&number).copied(),
+                    None => {
+                        uid = self
+                            .uids
+                            .binary_search_by_key(&number, |p| p.0)
+                            .ok()
+                            .map(|i| self.uids[i].1);
+                    }
                 }
                 if matches!(self.running(), Some(Run::Fetching)) {
                     if let Untagged::Fetch { attributes, .. } = untagged {
@@ -862,10 +872,13 @@ impl Client {
         if let Some(m) = &mut self.selected {
             m.exists = m.exists.saturating_sub(1);
         }
-        let uid = self.uids.remove(&number);
-        let later = self.uids.split_off(&number);
-        self.uids
-            .extend(later.into_iter().map(|(n, uid)| (n.saturating_sub(1), uid)));
+        let uid = match self.uids.binary_search_by_key(&number, |p| p.0) {
+            Ok(i) => Some(self.uids.remove(i).1),
+            Err(_) => None,
+        };
+        for (n, _) in self.uids.iter_mut().filter(|(n, _)| *n > number) {
+            *n -= 1;
+        }
         uid
     }
 

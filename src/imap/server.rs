@@ -1143,7 +1143,9 @@ impl Server {
             }
         }
         // INBOX first, then in name order, as LIST shows them.
-        listed.sort_by(|a, b| (a.0 != b"INBOX", &a.0).cmp(&(b.0 != b"INBOX", &b.0)));
+        crate::sort::sort_by(&mut listed, |a, b| {
+            (a.0 != b"INBOX", &a.0).cmp(&(b.0 != b"INBOX", &b.0))
+        });
         listed.dedup_by(|a, b| a.0 == b.0);
         for (mailbox, selectable) in listed {
             let attributes = if selectable {

@@ -136,7 +136,7 @@ pub fn decoded_param(params: &[Param], name: &str) -> Option<String> {
         })
         .collect();
     if !segments.is_empty() {
-        segments.sort_by_key(|s| s.0);
+        crate::sort::sort_by(&mut segments, |a, b| a.0.cmp(&b.0));
         let mut raw = Vec::new();
         let mut charset = None;
         for (expected, (n, extended, value)) in segments.iter().enumerate() {

@@ -49,7 +49,7 @@ impl Dns {
             preference,
             host: normalize(host),
         });
-        records.sort();
+        crate::sort::sort(records);
     }
 
     /// The MX records of `domain`, most preferred first (empty if it has none).

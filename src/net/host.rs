@@ -1,7 +1,6 @@
 //! A virtual host: a name, an address, whether it is up, the services listening on its ports,
 //! and — for a mail host — the domains it serves and its mail store.
 
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use crate::store::Store;
@@ -43,7 +42,8 @@ pub struct Host {
     name: String,
     addr: Ipv4Addr,
     up: bool,
-    services: BTreeMap<u16, Service>,
+    /// In port order, one service a port.
+    services: Vec<(u16, Service)>,
     domains: Vec<String>,
     store: Store,
 }
@@ -55,7 +55,7 @@ impl Host {
             name: super::dns::normalize(name),
             addr,
             up: true,
-            services: BTreeMap::new(),
+            services: Vec::new(),
             domains: Vec::new(),
             store: Store::new(&[], 1),
         }
@@ -85,7 +85,10 @@ impl Host {
 
     /// The same host with `service` listening on `port`.
     pub fn listen(mut self, port: u16, service: Service) -> Self {
-        self.services.insert(port, service);
+        match self.services.binary_search_by_key(&port, |s| s.0) {
+            Ok(i) => self.services[i].1 = service,
+            Err(i) => self.services.insert(i, (port, service)),
+        }
         self
     }
 
@@ -110,13 +113,12 @@ impl Host {
 
     /// The service on `port`, if one listens there.
     pub fn service(&self, port: u16) -> Option<Service> {
-        self.services.get(&port).copied()
+        let i = self.services.binary_search_by_key(&port, |s| s.0).ok()?;
+        Some(self.services[i].1)
     }
 
     /// Every open port and its service, in port order.
     pub fn services(&self) -> impl Iterator<Item = (u16, Service)> + '_ {
-        self.services
-            .iter()
-            .map(|(port, service)| (*port, *service))
+        self.services.iter().copied()
     }
 }

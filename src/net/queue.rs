@@ -169,7 +169,7 @@ impl World {
             .iter()
             .map(|a| a.domain.to_ascii_lowercase())
             .collect();
-        domains.sort();
+        crate::sort::sort(&mut domains);
         domains.dedup();
         let mut failures = Vec::new();
         let mut deferred = Vec::new();

@@ -15,11 +15,11 @@
 //! A message's `lines` are joined with CRLF and end with CRLF: what is stored is exactly those
 //! octets. Loading checks everything and reports the first problem by name; it never panics.
 
-use std::collections::BTreeMap;
-use std::fmt;
-use std::net::Ipv4Addr;
+mod spec;
 
-use serde::Deserialize;
+use std::fmt;
+
+pub use spec::{AccountSpec, HostSpec, MessageSpec, MxSpec, Scenario};
 
 use crate::mail::date;
 use crate::store::{Flags, Keyword, Origin, Store, StoreError};
@@ -29,86 +29,27 @@ use crate::time::Instant;
 /// 912 octets in his INBOX).
 pub const TEXTBOOK: &str = include_str!("../../scenarios/textbook.json");
 
+/// [`TEXTBOOK`] as the build script read it (with `spec.rs`'s types) and wrote it out as Rust:
+/// `fn textbook() -> Scenario`. The page starts from this, so it carries no JSON parser (serde_json
+/// and the derived deserializers were a sixth of the gzipped wasm).
+mod builtin {
+    use super::spec::{AccountSpec, HostSpec, MessageSpec, MxSpec, Scenario};
+    use std::collections::BTreeMap;
+    use std::net::Ipv4Addr;
+
+    fn s(text: &str) -> String {
+        text.to_string()
+    }
+
+    fn strings(texts: &[&str]) -> Vec<String> {
+        texts.iter().map(|t| t.to_string()).collect()
+    }
+
+    include!(concat!(env!("OUT_DIR"), "/textbook.rs"));
+}
+
 /// The scenario format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
-
-/// A parsed scenario.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Scenario {
-    pub format: String,
-    pub version: u32,
-    pub name: String,
-    #[serde(default)]
-    pub title: String,
-    /// The world's clock at the start, as an RFC 5322 date.
-    pub start: String,
-    /// The seed of the world's identifiers.
-    #[serde(default)]
-    pub seed: u64,
-    pub hosts: Vec<HostSpec>,
-    #[serde(default)]
-    pub mx: Vec<MxSpec>,
-}
-
-/// A host of a scenario.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HostSpec {
-    pub name: String,
-    pub address: Ipv4Addr,
-    #[serde(default)]
-    pub domains: Vec<String>,
-    #[serde(default)]
-    pub accounts: Vec<AccountSpec>,
-}
-
-/// An account of a host.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AccountSpec {
-    pub user: String,
-    pub password: String,
-    #[serde(default)]
-    pub addresses: Vec<String>,
-    /// Mailbox name → messages, oldest first (INBOX and the special-use mailboxes always exist).
-    #[serde(default)]
-    pub mailboxes: BTreeMap<String, Vec<MessageSpec>>,
-}
-
-/// A stored message of a scenario.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MessageSpec {
-    /// The internal date (when the server received it), as an RFC 5322 date.
-    pub received: String,
-    /// System flags (`\Seen`, …) and keywords.
-    #[serde(default)]
-    pub flags: Vec<String>,
-    /// The message's lines, joined with CRLF.
-    pub lines: Vec<String>,
-}
-
-impl MessageSpec {
-    /// The stored octets: the lines joined and ended with CRLF.
-    pub fn raw(&self) -> Vec<u8> {
-        let mut raw = Vec::new();
-        for line in &self.lines {
-            raw.extend_from_slice(line.as_bytes());
-            raw.extend_from_slice(b"\r\n");
-        }
-        raw
-    }
-}
-
-/// An MX record (RFC 5321 §5.1).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MxSpec {
-    pub domain: String,
-    pub preference: u16,
-    pub host: String,
-}
 
 /// Why a scenario could not be loaded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,13 +105,23 @@ impl Scenario {
     pub fn parse(json: &str) -> Result<Scenario, ScenarioError> {
         let scenario: Scenario =
             serde_json::from_str(json).map_err(|e| ScenarioError::Syntax(e.to_string()))?;
-        if scenario.format != "maillab-scenario" {
-            return Err(ScenarioError::NotAScenario(scenario.format));
+        scenario.checked()
+    }
+
+    /// The built-in [`TEXTBOOK`] scenario, checked as [`Scenario::parse`] checks it (a test
+    /// asserts both give the same scenario), without parsing JSON at run time.
+    pub fn textbook() -> Result<Scenario, ScenarioError> {
+        builtin::textbook().checked()
+    }
+
+    fn checked(self) -> Result<Scenario, ScenarioError> {
+        if self.format != "maillab-scenario" {
+            return Err(ScenarioError::NotAScenario(self.format));
         }
-        if scenario.version != FORMAT_VERSION {
-            return Err(ScenarioError::Version(scenario.version));
+        if self.version != FORMAT_VERSION {
+            return Err(ScenarioError::Version(self.version));
         }
-        Ok(scenario)
+        Ok(self)
     }
 
     /// The start of the world's clock.

@@ -226,3 +226,21 @@ pub const KEYS: &[(&str, &str)] = &[
         "switch to terminal tab 1 … 6 (in the browser)",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::COMMANDS;
+
+    #[test]
+    fn summaries_start_with_an_ascii_lowercase_letter() {
+        // `help NAME` capitalizes the summary with ASCII rules only (see `capitalize`).
+        for c in COMMANDS {
+            assert!(c.summary.is_ascii(), "{}", c.name);
+            assert!(
+                c.summary.starts_with(|f: char| f.is_ascii_lowercase()),
+                "{}",
+                c.name
+            );
+        }
+    }
+}

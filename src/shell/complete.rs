@@ -49,7 +49,7 @@ pub fn complete(world: &World, input: &str) -> Completion {
         .into_iter()
         .filter(|o| o.starts_with(last))
         .collect();
-    candidates.sort();
+    crate::sort::sort(&mut candidates);
     candidates.dedup();
     match candidates.as_slice() {
         [] => Completion {

@@ -160,7 +160,7 @@ pub fn mailbox(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
     let messages = store
         .messages(&user, folder)
         .map_err(|e| format!("mailbox: {e}"))?;
-    let recent: std::collections::BTreeSet<Uid> = store
+    let recent: Vec<Uid> = store
         .mailbox(&user, folder)
         .map(|m| m.recent().collect())
         .unwrap_or_default();
@@ -194,7 +194,7 @@ pub fn mailbox(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
             [
                 (i + 1).to_string(),
                 m.uid().get().to_string(),
-                flag_letters(m, recent.contains(&m.uid())),
+                flag_letters(m, recent.binary_search(&m.uid()).is_ok()),
                 m.size().to_string(),
                 short_date(m),
                 visible(&truncate(&from, 24)),

@@ -247,7 +247,8 @@ impl Mailbox {
             match op {
                 FlagOp::Replace => {
                     message.flags = flags;
-                    message.keywords = keywords.iter().cloned().collect();
+                    message.keywords.clear();
+                    message.keywords.extend(keywords.iter().cloned());
                 }
                 FlagOp::Add => {
                     message.flags |= flags;
@@ -288,7 +289,8 @@ impl Mailbox {
         &mut self,
         keywords: impl Iterator<Item = &'a Keyword>,
     ) -> Result<(), StoreError> {
-        let new: BTreeSet<&Keyword> = keywords.filter(|k| !self.keywords.contains(*k)).collect();
+        let mut new: BTreeSet<&Keyword> = BTreeSet::new();
+        new.extend(keywords.filter(|k| !self.keywords.contains(*k)));
         if self.keywords.len() + new.len() > MAX_KEYWORDS {
             return Err(StoreError::TooManyKeywords {
                 limit: MAX_KEYWORDS,
@@ -306,7 +308,7 @@ impl Mailbox {
 /// `uids` sorted, without repeats.
 pub(super) fn sorted_unique(uids: &[Uid]) -> Vec<Uid> {
     let mut uids = uids.to_vec();
-    uids.sort_unstable();
+    crate::sort::sort(&mut uids);
     uids.dedup();
     uids
 }

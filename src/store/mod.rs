@@ -348,7 +348,9 @@ impl Store {
             uid_validity: target.uid_validity,
             uid: target.uid_next,
         };
-        let keywords = keywords.iter().cloned().collect();
+        let mut set = BTreeSet::new();
+        set.extend(keywords.iter().cloned());
+        let keywords = set;
         target.insert(vec![Message {
             uid: appended.uid,
             flags,

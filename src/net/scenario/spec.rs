@@ -1,0 +1,88 @@
+//! The scenario format's types (`scenarios/README.md`): what `serde` reads from the JSON.
+//!
+//! This file depends on nothing but `std` and `serde`, because the build script (`build.rs`)
+//! includes it too: it reads the built-in scenario with these very types and rules at build
+//! time, and writes it out as Rust (see [`super::Scenario::textbook`]).
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use serde::Deserialize;
+
+/// A parsed scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub format: String,
+    pub version: u32,
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    /// The world's clock at the start, as an RFC 5322 date.
+    pub start: String,
+    /// The seed of the world's identifiers.
+    #[serde(default)]
+    pub seed: u64,
+    pub hosts: Vec<HostSpec>,
+    #[serde(default)]
+    pub mx: Vec<MxSpec>,
+}
+
+/// A host of a scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostSpec {
+    pub name: String,
+    pub address: Ipv4Addr,
+    #[serde(default)]
+    pub domains: Vec<String>,
+    #[serde(default)]
+    pub accounts: Vec<AccountSpec>,
+}
+
+/// An account of a host.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSpec {
+    pub user: String,
+    pub password: String,
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    /// Mailbox name → messages, oldest first (INBOX and the special-use mailboxes always exist).
+    #[serde(default)]
+    pub mailboxes: BTreeMap<String, Vec<MessageSpec>>,
+}
+
+/// A stored message of a scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageSpec {
+    /// The internal date (when the server received it), as an RFC 5322 date.
+    pub received: String,
+    /// System flags (`\Seen`, …) and keywords.
+    #[serde(default)]
+    pub flags: Vec<String>,
+    /// The message's lines, joined with CRLF.
+    pub lines: Vec<String>,
+}
+
+impl MessageSpec {
+    /// The stored octets: the lines joined and ended with CRLF.
+    pub fn raw(&self) -> Vec<u8> {
+        let mut raw = Vec::new();
+        for line in &self.lines {
+            raw.extend_from_slice(line.as_bytes());
+            raw.extend_from_slice(b"\r\n");
+        }
+        raw
+    }
+}
+
+/// An MX record (RFC 5321 §5.1).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MxSpec {
+    pub domain: String,
+    pub preference: u16,
+    pub host: String,
+}
