@@ -92,11 +92,30 @@ fn every_session_is_remembered_with_its_lines_and_who_closed_it() {
     lab.exec(term, "login alice");
     lab.exec(term, "mail -s Hi bob@hamburger.edu");
     lab.exec(term, "Hello Bob");
-    lab.exec(term, ".");
+    let sent = lab.exec(term, ".");
+    assert!(
+        sent.iter().any(|l| l.text.starts_with(
+            "A copy is in alice@crepes.fr's Sent folder (IMAP APPEND, UID 1); 'transcript 3'"
+        )),
+        "{sent:#?}"
+    );
     let world = lab.world();
     let sessions = world.sessions();
-    assert_eq!(sessions.len(), 2, "{sessions:#?}");
-    let (submission, relay) = (sessions[0], sessions[1]);
+    assert_eq!(sessions.len(), 3, "{sessions:#?}");
+    let (submission, relay, append) = (sessions[0], sessions[1], sessions[2]);
+    // After sending, the user agent saves a copy in Sent by IMAP, as a mail client does.
+    assert_eq!((append.host.as_str(), append.port), ("mail.crepes.fr", 143));
+    assert!(
+        append
+            .lines()
+            .iter()
+            .any(|(_, c, l)| *c && l.starts_with(b"A002 APPEND Sent (\\Seen) {"))
+    );
+    let saved = world
+        .host("mail.crepes.fr")
+        .and_then(|h| h.store().messages("alice", "Sent").ok())
+        .map(|m| m.len());
+    assert_eq!(saved, Some(1));
     assert_eq!(
         (submission.host.as_str(), submission.port),
         ("mail.crepes.fr", 587)

@@ -70,6 +70,8 @@ pub struct Pop3Run {
 /// What an IMAP session did: every event of the client machine, in order, and how it ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImapRun {
+    /// The connection it ran on (its record stays in [`World::sessions`]).
+    pub conn: super::ConnId,
     pub transcript: Vec<Exchange>,
     pub events: Vec<crate::imap::client::Event>,
     pub result: Result<crate::imap::client::Report, crate::imap::client::ClientError>,
@@ -282,6 +284,7 @@ impl World {
             O::Send(_) => false,
         });
         Ok(ImapRun {
+            conn,
             transcript,
             events,
             result,

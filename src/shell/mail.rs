@@ -7,10 +7,11 @@
 use super::account::Account;
 use super::line::visible;
 use super::{Line, dialogue_lines};
+use crate::imap::client::{Config as ImapConfig, Event as ImapEvent, Login, Task};
 use crate::mail::address::Mailbox;
 use crate::mail::compose::Draft;
 use crate::mail::date::DateTime;
-use crate::net::{SUBMISSION_PORT, World};
+use crate::net::{IMAP_PORT, SUBMISSION_PORT, World};
 use crate::smtp::Address;
 use crate::smtp::client::{Config, Outcome};
 
@@ -125,7 +126,7 @@ pub fn send(world: &mut World, compose: Compose) -> Vec<Line> {
         auth: Some((account.user.clone(), account.password.clone())),
         from: Some(from),
         to: compose.to.clone(),
-        message,
+        message: message.clone(),
         dsn_mail: Vec::new(),
         dsn_rcpt: Vec::new(),
     };
@@ -188,7 +189,49 @@ pub fn send(world: &mut World, compose: Compose) -> Vec<Line> {
             "'relaylog' shows the server-to-server conversation; 'mailq' what is still queued.",
         ));
     }
+    let accepted = run
+        .outcomes
+        .iter()
+        .any(|(_, o)| matches!(o, Outcome::Delivered(_)));
+    if accepted {
+        lines.push(save_to_sent(world, account, &agent, message));
+    }
     lines
+}
+
+/// What a mail client does after sending: a copy into the sender's Sent folder, with IMAP
+/// APPEND (RFC 3501 §6.3.11), `\Seen`, so every client of the account sees what was sent.
+fn save_to_sent(world: &mut World, account: &Account, agent: &str, message: Vec<u8>) -> Line {
+    let config = ImapConfig {
+        user: account.user.clone(),
+        password: account.password.clone(),
+        login: Login::Auto,
+        tasks: vec![Task::Append {
+            mailbox: "Sent".into(),
+            flags: vec!["\\Seen".into()],
+            message,
+        }],
+    };
+    let run = match world.run_imap(agent, &account.host, IMAP_PORT, config) {
+        Ok(run) => run,
+        Err(e) => return Line::error(format!("mail: the copy for Sent was not saved: {e}")),
+    };
+    let uid = run.events.iter().find_map(|e| match e {
+        ImapEvent::Appended { uid, .. } => Some(*uid),
+        _ => None,
+    });
+    match (&run.result, uid) {
+        (Ok(_), Some(uid)) => Line::info(format!(
+            "A copy is in {}'s Sent folder (IMAP APPEND, UID {uid}); 'transcript {}' shows \
+             that session.",
+            account.address,
+            run.conn.number()
+        )),
+        _ => Line::error(format!(
+            "mail: the copy for Sent was not saved ('transcript {}' shows why).",
+            run.conn.number()
+        )),
+    }
 }
 
 /// `relaylog [N]`: the last N relay conversations (1 by default), oldest first.
