@@ -23,6 +23,15 @@ pub enum LineEnd {
 }
 
 impl LineEnd {
+    /// The line end by its characters' names: `CR LF`, `LF`, or nothing.
+    pub fn name(self) -> &'static str {
+        match self {
+            LineEnd::CrLf => "CR LF",
+            LineEnd::Lf => "LF",
+            LineEnd::None => "",
+        }
+    }
+
     /// The line end in Control Pictures: `␍␊`, `␊`, or nothing.
     pub fn pictured(self) -> &'static str {
         match self {
