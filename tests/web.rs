@@ -812,7 +812,7 @@ async fn the_mailboxes_panel_follows_deliveries_flags_and_expunges_from_any_term
     // IDLE in terminal 1 was not needed: the store is the truth the panel reads.
     open_message(&root, "Lunch").await;
     assert!(
-        text_of(&root, ".message h3").starts_with("UID 3 in INBOX of bob on mail.hamburger.edu")
+        text_of(&root, ".message h2").starts_with("UID 3 in INBOX of bob on mail.hamburger.edu")
     );
     assert!(text_of(&root, ".message .mail-text").contains("At noon?"));
     unmount(root, app).await;
@@ -920,7 +920,7 @@ async fn user_agents_local_mailboxes_are_listed_apart() {
     );
     open_message(&root, "Crepes on Friday?").await;
     assert!(
-        text_of(&root, ".message h3").starts_with("Local message 1 of bob@hamburger.edu on laptop")
+        text_of(&root, ".message h2").starts_with("Local message 1 of bob@hamburger.edu on laptop")
     );
     unmount(root, app).await;
 }

@@ -69,7 +69,7 @@ pub fn message(props: &Props) -> Html {
     html! {
         <section class="card message" aria-label={props.title.clone()}>
             <div class="message-head">
-                <h3>{props.title.as_str()}<span class="octets">{format!(" · {} octets", props.raw.len())}</span></h3>
+                <h2>{props.title.as_str()}<span class="octets">{format!(" · {} octets", props.raw.len())}</span></h2>
                 <div class="segs" role="group" aria-label="Show the message as">{switch}</div>
             </div>
             {body}
@@ -149,7 +149,7 @@ fn headers(message: &Parsed) -> Html {
         })
         .collect::<Html>();
     html! {
-        <div class="scroll-x">
+        <div class="scroll-x" tabindex="0" role="region" aria-label="Header fields">
             <table class="fields">
                 <caption class="sr-only">{"Header fields"}</caption>
                 <tbody>{rows}</tbody>
@@ -215,7 +215,7 @@ fn mime(message: &Parsed) -> Html {
                 <span>{format!("header {} octets", root.header.len())}</span>
                 <span>{format!("body {} octets", root.body.len())}</span>
             </p>
-            <div class="scroll-x">
+            <div class="scroll-x" tabindex="0" role="region" aria-label="MIME parts">
                 <table class="mime">
                     <caption class="sr-only">{"MIME parts"}</caption>
                     <thead>
