@@ -234,7 +234,7 @@ fn one(root: &Element, selector: &str) -> Element {
 }
 
 fn tabs(root: &Element) -> Vec<Element> {
-    all(root, "[role='tab']")
+    all(root, ".terminals [role='tab']")
 }
 
 /// The tab names as shown ("Terminal 1"), the selected one marked with a star.
@@ -320,7 +320,7 @@ async fn tabs_follow_the_aria_tabs_pattern() {
     click(&one(&root, "button[aria-label='New terminal']")).await;
     assert_eq!(tab_names(&root), ["Terminal 1", "Terminal 2*"]);
     assert_eq!(
-        one(&root, "[role='tablist']")
+        one(&root, ".terminals [role='tablist']")
             .get_attribute("aria-label")
             .as_deref(),
         Some("Terminals")
@@ -592,5 +592,365 @@ async fn window_mail_lab_names_terminals_by_their_number() {
         call("closeTerminal", &[2.into()]).is_err(),
         "the last stays"
     );
+    unmount(root, app).await;
+}
+
+// The panel area (#8): a tab strip of panels beside the terminals; the Mailboxes panel shows the
+// server-side truth and follows every change, whichever terminal made it.
+
+/// Shows the panel called `name` by clicking its tab.
+async fn show_panel(root: &Element, name: &str) {
+    let tab = all(root, ".panels [role='tab']")
+        .into_iter()
+        .find(|t| t.text_content().as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("a panel tab called {name}"));
+    click(&tab).await;
+}
+
+/// The message list's rows as "number uid flags | subject".
+fn rows(root: &Element) -> Vec<String> {
+    all(root, ".mbx-list tbody tr")
+        .iter()
+        .map(|tr| {
+            let cells = all(tr, "td");
+            let text = |i: usize| {
+                cells
+                    .get(i)
+                    .and_then(|c| c.text_content())
+                    .unwrap_or_default()
+            };
+            let flags = all(tr, ".flag")
+                .iter()
+                .filter_map(|f| f.text_content())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let subject = tr
+                .query_selector(".open")
+                .ok()
+                .flatten()
+                .and_then(|s| s.text_content())
+                .unwrap_or_default();
+            format!("{} {} {flags} | {subject}", text(0), text(1))
+        })
+        .collect()
+}
+
+/// Picks the option whose text starts with `label` in the Mailboxes panel's picker.
+async fn pick_mailbox(root: &Element, label: &str) {
+    let select: web_sys::HtmlSelectElement = one(root, "#mbx-source").dyn_into().expect("select");
+    let option = all(root, "#mbx-source option")
+        .into_iter()
+        .find(|o| o.text_content().unwrap_or_default().starts_with(label))
+        .unwrap_or_else(|| panic!("an option {label}"));
+    select.set_value(&option.get_attribute("value").unwrap_or_default());
+    let fire = js_sys::Function::new_with_args(
+        "el",
+        "el.dispatchEvent(new Event('change', { bubbles: true }))",
+    );
+    fire.call1(&wasm_bindgen::JsValue::NULL, &select)
+        .expect("change dispatched");
+    settle().await;
+}
+
+async fn open_message(root: &Element, subject: &str) {
+    let button = all(root, ".mbx-list .open")
+        .into_iter()
+        .find(|b| b.text_content().as_deref() == Some(subject))
+        .unwrap_or_else(|| panic!("a message '{subject}'"));
+    click(&button).await;
+}
+
+async fn show_as(root: &Element, aspect: &str) {
+    let button = all(root, ".message .seg")
+        .into_iter()
+        .find(|b| b.text_content().as_deref() == Some(aspect))
+        .unwrap_or_else(|| panic!("a view '{aspect}'"));
+    click(&button).await;
+}
+
+fn text_of(root: &Element, selector: &str) -> String {
+    one(root, selector).text_content().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn the_panels_follow_the_aria_tabs_pattern_and_keep_the_start_panel() {
+    let (root, app) = mount_app().await;
+    let list = one(&root, ".panels [role='tablist']");
+    assert_eq!(list.get_attribute("aria-label").as_deref(), Some("Panels"));
+    let names: Vec<String> = all(&list, "[role='tab']")
+        .iter()
+        .map(|t| {
+            let selected = t.get_attribute("aria-selected").as_deref() == Some("true");
+            format!(
+                "{}{}",
+                t.text_content().unwrap_or_default(),
+                if selected { "*" } else { "" }
+            )
+        })
+        .collect();
+    assert_eq!(names, ["Start*", "Mailboxes"]);
+    assert!(
+        text_of(&root, "#panel-start").contains("Quick start"),
+        "the quick start is the first panel"
+    );
+    assert!(text_of(&root, "#panel-start").contains("mail.crepes.fr"));
+    for tab in all(&list, "[role='tab']") {
+        let panel = one(
+            &root,
+            &format!("#{}", tab.get_attribute("aria-controls").expect("controls")),
+        );
+        assert_eq!(panel.get_attribute("role").as_deref(), Some("tabpanel"));
+        assert_eq!(panel.get_attribute("aria-labelledby"), Some(tab.id()));
+    }
+    key_on(
+        &one(&root, "#panel-tab-start"),
+        "ArrowRight",
+        "ArrowRight",
+        false,
+    )
+    .await;
+    assert_eq!(
+        one(&root, "#panel-tab-mailboxes")
+            .get_attribute("aria-selected")
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        focused().map(|e| e.id()).as_deref(),
+        Some("panel-tab-mailboxes")
+    );
+    assert!(one(&root, "#panel-start").has_attribute("hidden"));
+    assert!(!one(&root, "#panel-mailboxes").has_attribute("hidden"));
+    assert_eq!(
+        one(&root, "#panel-tab-mailboxes")
+            .get_attribute("tabindex")
+            .as_deref(),
+        Some("0"),
+        "roving tabindex"
+    );
+    key_on(&one(&root, "#panel-tab-mailboxes"), "Home", "Home", false).await;
+    assert_eq!(
+        focused().map(|e| e.id()).as_deref(),
+        Some("panel-tab-start")
+    );
+    assert_eq!(
+        tab_names(&root),
+        ["Terminal 1*"],
+        "the terminal tabs are their own list"
+    );
+    unmount(root, app).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_mailboxes_panel_follows_deliveries_flags_and_expunges_from_any_terminal() {
+    let (root, app) = mount_app().await;
+    show_panel(&root, "Mailboxes").await;
+    let groups: Vec<String> = all(&root, "#mbx-source optgroup")
+        .iter()
+        .filter_map(|g| g.get_attribute("label"))
+        .collect();
+    assert_eq!(
+        groups,
+        ["Server mail.crepes.fr", "Server mail.hamburger.edu"]
+    );
+    assert!(text_of(&root, ".mbx-banner").starts_with("Server side"));
+    assert_eq!(
+        rows(&root),
+        [
+            "1 1 new | Crepes on Friday?",
+            "2 2 new | Welcome to your hamburger.edu mailbox"
+        ],
+        "bob's INBOX is shown first: the first account with mail"
+    );
+    let folders: Vec<String> = all(&root, ".folder")
+        .iter()
+        .filter_map(|f| f.text_content())
+        .collect();
+    assert!(
+        folders.contains(&"INBOX2 · 2 unseen".to_string()),
+        "{folders:?}"
+    );
+    assert!(folders.contains(&"Sent\\Sent0".to_string()), "{folders:?}");
+
+    // IMAP typed by hand in terminal 1 flags one message and expunges the other.
+    for line in [
+        "telnet mail.hamburger.edu 143",
+        "a1 LOGIN bob hungry",
+        "a2 SELECT INBOX",
+        "a3 STORE 1 +FLAGS (\\Flagged)",
+    ] {
+        enter_line(&root, line).await;
+    }
+    assert_eq!(
+        rows(&root),
+        [
+            "1 1 \\Flagged | Crepes on Friday?",
+            "2 2  | Welcome to your hamburger.edu mailbox"
+        ],
+        "the session that selected INBOX claimed \\Recent"
+    );
+    enter_line(&root, "a4 STORE 2 +FLAGS (\\Deleted)").await;
+    assert!(has_class(&all(&root, ".mbx-list tbody tr")[1], "deleted"));
+    enter_line(&root, "a5 EXPUNGE").await;
+    assert_eq!(rows(&root), ["1 1 \\Flagged | Crepes on Friday?"]);
+
+    // Alice writes from a second terminal: relayed to bob's server, shown here at once.
+    click(&one(&root, "button[aria-label='New terminal']")).await;
+    for line in [
+        "login alice",
+        "mail -s Lunch bob@hamburger.edu",
+        "At noon?",
+        ".",
+    ] {
+        enter_line(&root, line).await;
+    }
+    assert_eq!(
+        rows(&root),
+        ["1 1 \\Flagged | Crepes on Friday?", "2 3 new | Lunch"]
+    );
+    assert!(text_of(&root, ".mbx-facts").contains("UIDNEXT 4"));
+    // IDLE in terminal 1 was not needed: the store is the truth the panel reads.
+    open_message(&root, "Lunch").await;
+    assert!(
+        text_of(&root, ".message h2").starts_with("UID 3 in INBOX of bob on mail.hamburger.edu")
+    );
+    assert!(text_of(&root, ".message .mail-text").contains("At noon?"));
+    unmount(root, app).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_message_shows_text_fields_mime_and_raw_and_runs_nothing() {
+    let (root, app) = mount_app().await;
+    for line in [
+        "telnet mail.hamburger.edu 25",
+        "HELO crepes.fr",
+        "MAIL FROM:<mallory@crepes.fr>",
+        "RCPT TO:<bob@hamburger.edu>",
+        "DATA",
+        "Subject: <script>window.__pwned=1</script> =?UTF-8?Q?caf=C3=A9?=",
+        "From: Mallory <mallory@crepes.fr>",
+        "",
+        "<img src=x onerror=\"window.__pwned=1\">",
+        "<b>bold?</b>",
+        ".",
+        "QUIT",
+    ] {
+        enter_line(&root, line).await;
+    }
+    show_panel(&root, "Mailboxes").await;
+    let subject = "<script>window.__pwned=1</script> café";
+    open_message(&root, subject).await;
+    let window = web_sys::window().expect("a window");
+    let pwned = js_sys::Reflect::get(&window, &"__pwned".into()).expect("read");
+    assert!(pwned.is_undefined(), "nothing ran");
+    assert!(
+        all(&root, ".panels script, .panels img").is_empty(),
+        "no element came from the mail"
+    );
+    assert!(text_of(&root, ".summary").contains(subject));
+    assert!(text_of(&root, ".mail-text").contains("<img src=x onerror=\"window.__pwned=1\">"));
+
+    show_as(&root, "Header fields").await;
+    let fields = text_of(&root, ".fields");
+    assert!(
+        fields.contains("Return-Path<mallory@crepes.fr>"),
+        "{fields}"
+    );
+    assert!(
+        fields.contains("decoded (RFC 2047): <script>window.__pwned=1</script> café"),
+        "{fields}"
+    );
+
+    show_as(&root, "MIME tree").await;
+    let mime: Vec<String> = all(&root, ".mime tbody tr")
+        .iter()
+        .filter_map(|r| r.text_content())
+        .collect();
+    assert_eq!(mime.len(), 1);
+    assert!(
+        mime[0].starts_with("1text/plain; charset=US-ASCII7bit"),
+        "the default type, as IMAP reports it: {mime:?}"
+    );
+
+    show_as(&root, "Raw").await;
+    assert!(
+        all(&root, ".raw .eol").is_empty(),
+        "line ends hidden at first"
+    );
+    let raw = text_of(&root, ".raw");
+    assert!(raw.contains("<img src=x onerror=\"window.__pwned=1\">\n"));
+    click(&one(&root, ".message input[type='checkbox']")).await;
+    let ends: Vec<String> = all(&root, ".raw .eol")
+        .iter()
+        .filter_map(|e| e.text_content())
+        .collect();
+    assert!(
+        !ends.is_empty() && ends.iter().all(|e| e == "CR LF"),
+        "{ends:?}"
+    );
+    unmount(root, app).await;
+}
+
+#[wasm_bindgen_test]
+async fn user_agents_local_mailboxes_are_listed_apart() {
+    let (root, app) = mount_app().await;
+    show_panel(&root, "Mailboxes").await;
+    assert_eq!(all(&root, "#mbx-source optgroup").len(), 2, "no agent yet");
+    enter_line(&root, "pop3 fetch bob --client laptop --delete").await;
+    assert!(
+        rows(&root).is_empty(),
+        "download-and-delete emptied the server's INBOX"
+    );
+    let groups: Vec<String> = all(&root, "#mbx-source optgroup")
+        .iter()
+        .filter_map(|g| g.get_attribute("label"))
+        .collect();
+    assert_eq!(
+        groups.last().map(String::as_str),
+        Some("User agents: local copies (POP3)")
+    );
+    pick_mailbox(&root, "bob@hamburger.edu on laptop").await;
+    let banner = one(&root, ".mbx-banner");
+    assert!(has_class(&banner, "agent"));
+    assert!(text_of(&root, ".mbx-banner").starts_with("User agent"));
+    assert_eq!(rows(&root).len(), 2);
+    assert!(
+        all(&root, ".mbx-folders").is_empty(),
+        "no server folders here"
+    );
+    open_message(&root, "Crepes on Friday?").await;
+    assert!(
+        text_of(&root, ".message h2").starts_with("Local message 1 of bob@hamburger.edu on laptop")
+    );
+    unmount(root, app).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_theme_switch_sets_and_remembers_a_theme() {
+    let (root, app) = mount_app().await;
+    let html = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .expect("a root element");
+    let switch = one(&root, ".theme-switch");
+    let was = switch.get_attribute("aria-pressed");
+    click(&switch).await;
+    let now = switch.get_attribute("aria-pressed");
+    assert_ne!(was, now);
+    let theme = if now.as_deref() == Some("true") {
+        "dark"
+    } else {
+        "light"
+    };
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some(theme));
+    let storage = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .expect("storage");
+    assert_eq!(
+        storage.get_item("maillab.theme").ok().flatten().as_deref(),
+        Some(theme)
+    );
+    let _ = storage.remove_item("maillab.theme");
+    let _ = html.remove_attribute("data-theme");
     unmount(root, app).await;
 }

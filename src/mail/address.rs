@@ -33,6 +33,18 @@ pub struct Mailbox {
     pub domain: String,
 }
 
+impl Mailbox {
+    /// What a mail reader's list shows for this mailbox: the display name with its RFC 2047
+    /// encoded-words decoded, or the address when there is no name.
+    pub fn reader_name(&self) -> String {
+        match self.name.as_deref().filter(|n| !n.is_empty()) {
+            Some(name) => super::encoded_word::decode_phrase(name),
+            None if self.domain.is_empty() => self.local_part.clone(),
+            None => format!("{}@{}", self.local_part, self.domain),
+        }
+    }
+}
+
 /// An RFC 5322 §3.4 `address`: one mailbox or a named group of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Address {

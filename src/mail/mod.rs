@@ -14,12 +14,15 @@
 //! - [`seven_bit`]: the check and the conversion an SMTP client needs when a server lacks
 //!   8BITMIME (RFC 6152, RFC 2045);
 //! - [`compose`]: building a correct message for the lab's user agents;
-//! - [`dsn`]: the bounce (RFC 3464 delivery status notification) for an undeliverable message.
+//! - [`dsn`]: the bounce (RFC 3464 delivery status notification) for an undeliverable message;
+//! - [`anatomy`]: a message taken apart for a reader (line ends, fields, MIME tree, decoded text),
+//!   what the shell's `show` prints and the page's Mailboxes panel draws.
 //!
 //! Invariants: depends only on [`crate::time`]; never panics on any input (every parser is
 //! total: malformed input degrades, it does not fail).
 
 pub mod address;
+pub mod anatomy;
 pub mod bodystructure;
 pub mod compose;
 pub mod date;

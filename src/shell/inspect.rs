@@ -9,7 +9,7 @@ use super::Line;
 use super::line::visible;
 use super::table;
 use crate::mail::Message;
-use crate::mail::mime::{Part, PartKind};
+use crate::mail::anatomy::{self, PartView, Shape};
 use crate::net::{Host, World};
 use crate::store::{Flags, Message as Stored, Uid};
 
@@ -184,12 +184,7 @@ pub fn mailbox(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
             let from = parsed
                 .from()
                 .first()
-                .map(|f| {
-                    f.name.clone().map_or_else(
-                        || format!("{}@{}", f.local_part, f.domain),
-                        |n| crate::mail::encoded_word::decode_phrase(&n),
-                    )
-                })
+                .map(|f| f.reader_name())
                 .unwrap_or_default();
             [
                 (i + 1).to_string(),
@@ -244,28 +239,15 @@ pub fn show(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
 
 /// The stored octets as lines; with `crlf`, each line end is shown as ␍␊ (a bare LF as ␊).
 fn raw_lines(raw: &[u8], crlf: bool) -> Vec<Line> {
-    let mut lines = Vec::new();
-    let mut rest = raw;
-    while !rest.is_empty() {
-        let (line, end, next) = match rest.iter().position(|&b| b == b'\n') {
-            Some(lf) => {
-                let cr = lf > 0 && rest.get(lf - 1) == Some(&b'\r');
-                let line = rest.get(..if cr { lf - 1 } else { lf }).unwrap_or_default();
-                (
-                    line,
-                    if cr { "\u{240d}\u{240a}" } else { "\u{240a}" },
-                    rest.get(lf + 1..).unwrap_or_default(),
-                )
+    let mut lines: Vec<Line> = anatomy::lines(raw)
+        .map(|(line, end)| {
+            let mut text = visible(&String::from_utf8_lossy(line));
+            if crlf {
+                text.push_str(end.pictured());
             }
-            None => (rest, "", &[][..]),
-        };
-        let mut text = visible(&String::from_utf8_lossy(line));
-        if crlf {
-            text.push_str(end);
-        }
-        lines.push(Line::info(text));
-        rest = next;
-    }
+            Line::info(text)
+        })
+        .collect();
     lines.push(Line::info(format!("({} octets)", raw.len())));
     lines
 }
@@ -279,52 +261,42 @@ fn mime_tree(raw: &[u8]) -> Vec<Line> {
         message.root().header.len(),
         message.root().body.len()
     ))];
-    for (number, part) in message.parts() {
-        let depth = number.len();
-        let label = if number.is_empty() {
-            "message".to_string()
-        } else {
-            number
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(".")
-        };
+    for part in anatomy::outline(&message) {
         lines.push(Line::info(format!(
-            "{}{label:<6} {}",
-            "  ".repeat(depth),
-            describe(raw, part)
+            "{}{:<6} {}",
+            "  ".repeat(part.depth()),
+            part.label(),
+            describe(&part)
         )));
     }
     lines
 }
 
-fn describe(raw: &[u8], part: &Part) -> String {
-    let ct = &part.content_type;
-    let mut text = ct.essence();
-    if let Some(charset) = ct.param("charset") {
+fn describe(part: &PartView) -> String {
+    let mut text = part.media_type.clone();
+    if let Some(charset) = &part.charset {
         text.push_str(&format!("; charset={}", visible(charset)));
     }
-    match &part.kind {
-        PartKind::Multipart(children) => {
+    match &part.shape {
+        Shape::Multipart { parts } => {
             text.push_str(&format!(
-                ", {} part{}",
-                children.len(),
-                if children.len() == 1 { "" } else { "s" }
+                ", {parts} part{}",
+                if *parts == 1 { "" } else { "s" }
             ));
         }
-        PartKind::Message(_) => text.push_str(", an encapsulated message"),
-        PartKind::Single => {
-            text.push_str(&format!(
-                ", {}, {} octets",
-                part.encoding.as_str(),
-                part.body.len()
-            ));
-            if ct.is("text", "*") {
-                text.push_str(&format!(", {} lines", part.body_lines(raw)));
+        Shape::Message => text.push_str(", an encapsulated message"),
+        Shape::Leaf {
+            encoding,
+            octets,
+            lines,
+            filename,
+        } => {
+            text.push_str(&format!(", {encoding}, {octets} octets"));
+            if let Some(lines) = lines {
+                text.push_str(&format!(", {lines} lines"));
             }
-            if let Some(name) = part.filename(raw) {
-                text.push_str(&format!(", file \"{}\"", visible(&name)));
+            if let Some(name) = filename {
+                text.push_str(&format!(", file \"{}\"", visible(name)));
             }
         }
     }

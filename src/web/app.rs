@@ -1,11 +1,12 @@
-//! The page: a header, the terminals under their tab strip, and a side panel with the hosts and
-//! a quick start.
+//! The page: a header (with the theme switch), the terminals under their tab strip, and the
+//! panel area beside them (Start, Mailboxes, …: `components/panels.rs`).
 
 use yew::prelude::*;
 
-use super::components::sidebar::Sidebar;
+use super::components::panels::{self, Panels};
 use super::components::tabs::{self, Shortcut, Tabs};
 use super::components::terminal::Terminal;
+use super::components::theme::ThemeSwitch;
 use super::state::MAX_TERMINALS;
 use super::{LabHandle, bindings};
 
@@ -94,6 +95,7 @@ pub fn app() -> Html {
     let active = lab.active();
     let tabs = lab.tabs();
     let epoch = lab.epoch();
+    let wide = panels::shown(&lab).is_some_and(|p| p.wide);
     let panels = tabs
         .iter()
         .map(|tab| {
@@ -111,13 +113,14 @@ pub fn app() -> Html {
                     <h1>{"Mail Lab"}</h1>
                 </div>
                 <p class="tagline">{"SMTP, POP3 and IMAP, spoken by hand in a small virtual internet"}</p>
+                <ThemeSwitch />
             </header>
-            <main class="workspace">
+            <main class={classes!("workspace", wide.then_some("wide"))}>
                 <section class="terminals" aria-label="Terminals">
                     <Tabs {tabs} {active} notice={lab.notice()} {on_select} {on_close} {on_open} />
                     {panels}
                 </section>
-                <Sidebar lab={lab.clone()} terminal={active} {generation} />
+                <Panels lab={lab.clone()} terminal={active} {generation} />
             </main>
         </div>
     }

@@ -3,7 +3,9 @@
 //!
 //! It also holds the page's own state about the lab's terminals, which the shell does not know:
 //! which terminal is shown (the active tab), how much of each terminal's output has been seen
-//! (a hidden terminal that printed more shows an unread mark), and the tab strip's notice.
+//! (a hidden terminal that printed more shows an unread mark), and the tab strip's notice; and
+//! about the panels beside them: which panel is shown, and what the Mailboxes panel is looking
+//! at. Kept here, not in the components, so that it survives a panel being hidden and shown.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -38,6 +40,50 @@ struct View {
     focus_input: bool,
     /// Counts fresh labs, so the page can tell a new lab's terminal 1 from the old one's.
     epoch: u64,
+    /// The panel shown beside the terminals, by its name in the page's list of panels
+    /// (`web/components/panels.rs`); `None` for the first.
+    panel: Option<&'static str>,
+    /// What the Mailboxes panel shows.
+    mailboxes: MailboxesView,
+}
+
+/// What the Mailboxes panel is looking at. Names, not references: whatever they name may have
+/// gone when the panel next renders (an expunge, a reset), and the panel then falls back.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MailboxesView {
+    /// Whose mail; `None` for the first account of the first mail host.
+    pub source: Option<MailSource>,
+    /// The folder of a server account (INBOX when empty or gone).
+    pub folder: String,
+    /// The message shown: its UID on a server, its position from 1 in a local mailbox.
+    pub message: Option<u32>,
+    /// How the message is shown.
+    pub aspect: Aspect,
+    /// Whether raw line ends are drawn (␍␊), as the shell's `show --crlf`.
+    pub line_ends: bool,
+}
+
+/// A mailbox the Mailboxes panel can show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MailSource {
+    /// An account in a mail host's store: the server-side truth.
+    Account { host: String, user: String },
+    /// A user agent's local mailbox (what a POP3 client downloaded), by the agent's name.
+    Agent(String),
+}
+
+/// The ways of looking at one message.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Aspect {
+    /// The main header fields and the decoded text parts.
+    #[default]
+    Text,
+    /// Every header field.
+    Headers,
+    /// The MIME tree.
+    Mime,
+    /// The octets as stored.
+    Raw,
 }
 
 impl View {
@@ -49,6 +95,8 @@ impl View {
             notice: None,
             focus_input: false,
             epoch,
+            panel: None,
+            mailboxes: MailboxesView::default(),
         };
         view.saw(active, lab.terminal(active).printed());
         view
@@ -124,14 +172,40 @@ impl LabHandle {
     /// autologout, say) and prints what servers sent meanwhile; re-renders only if something was
     /// printed.
     pub fn tick(&self) {
-        let printed = {
+        let (printed, stores_changed) = {
             let mut lab = self.lab.borrow_mut();
+            let before = store_changes(&lab);
             lab.world_mut().advance_to(browser_now());
-            lab.poll()
+            let printed = lab.poll();
+            (printed, store_changes(&lab) != before)
         };
-        if printed {
+        // A relay retry that delivered, or an autologout that expunged, changed a store: the
+        // Mailboxes panel shows it.
+        if printed || stores_changed {
             self.changed();
         }
+    }
+
+    /// The panel shown beside the terminals (`None`: the first).
+    pub fn panel(&self) -> Option<&'static str> {
+        self.view.borrow().panel
+    }
+
+    /// Shows the panel called `name`.
+    pub fn show_panel(&self, name: &'static str) {
+        self.view.borrow_mut().panel = Some(name);
+        self.changed();
+    }
+
+    /// What the Mailboxes panel is looking at.
+    pub fn mailboxes(&self) -> MailboxesView {
+        self.view.borrow().mailboxes.clone()
+    }
+
+    /// Changes what the Mailboxes panel is looking at.
+    pub fn set_mailboxes(&self, view: MailboxesView) {
+        self.view.borrow_mut().mailboxes = view;
+        self.changed();
     }
 
     /// Replaces the lab with a fresh one (the clock keeps running forward): one terminal.
@@ -142,7 +216,11 @@ impl LabHandle {
             *lab = Lab::new(now);
             let mut view = self.view.borrow_mut();
             let epoch = view.epoch.wrapping_add(1);
+            let (panel, mailboxes) = (view.panel, std::mem::take(&mut view.mailboxes));
             *view = View::new(&lab, epoch);
+            // The page around the terminals stays as the user arranged it.
+            view.panel = panel;
+            view.mailboxes = mailboxes;
         }
         self.changed();
     }
@@ -285,6 +363,13 @@ impl Default for LabHandle {
     fn default() -> Self {
         LabHandle::new()
     }
+}
+
+/// A number that changes whenever any mail store changes (each store counts its changes).
+fn store_changes(lab: &Lab) -> u64 {
+    lab.world()
+        .hosts()
+        .fold(0u64, |sum, h| sum.wrapping_add(h.store().current_seq()))
 }
 
 /// The browser's wall clock as a world instant (the page's default clock follows real time).

@@ -25,7 +25,7 @@ const tab = (page, n) => page.getByRole('tab', { name: new RegExp(`^Terminal ${n
 
 /** The tabs as "Terminal 1*" (selected) or "Terminal 2!" (unread), in order. */
 async function tabState(page) {
-  return page.locator('[role="tab"]').evaluateAll((tabs) => tabs.map((t) =>
+  return page.getByRole('tablist', { name: 'Terminals' }).getByRole('tab').evaluateAll((tabs) => tabs.map((t) =>
     t.querySelector('.tab-name').textContent
       + (t.getAttribute('aria-selected') === 'true' ? '*' : '')
       + (t.classList.contains('unread') ? '!' : '')));
@@ -168,11 +168,11 @@ test('six terminals at most; on a phone the strip scrolls, the page does not', a
   assert.equal(await page.getByRole('button', { name: 'New terminal' }).getAttribute('aria-disabled'), 'true');
   await page.keyboard.press('Alt+KeyT');
   await page.getByRole('status').getByText('At most 6 terminals: close one to open another.').waitFor();
-  assert.equal(await page.locator('[role="tab"]').count(), 6);
+  assert.equal(await page.getByRole('tablist', { name: 'Terminals' }).getByRole('tab').count(), 6);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling of the page (overflow ${overflow}px)`);
   const inView = async (n) => {
-    const list = await page.getByRole('tablist').boundingBox();
+    const list = await page.getByRole('tablist', { name: 'Terminals' }).boundingBox();
     const box = await tab(page, n).boundingBox();
     return box.x >= list.x - 1 && box.x + box.width <= list.x + list.width + 1;
   };

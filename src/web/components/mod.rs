@@ -1,6 +1,10 @@
 //! The page's components: each gets the lab handle and a generation by props, renders what the
 //! core exposes, and forwards what the user does. None holds lab logic.
 
-pub mod sidebar;
+pub mod mailboxes;
+pub mod message;
+pub mod panels;
+pub mod start;
 pub mod tabs;
 pub mod terminal;
+pub mod theme;

@@ -182,12 +182,7 @@ fn tab_key(
     let Some(at) = ids.iter().position(|t| *t == id) else {
         return;
     };
-    let last = ids.len().saturating_sub(1);
     let target = match e.key().as_str() {
-        "ArrowRight" => Some(if at >= last { 0 } else { at + 1 }),
-        "ArrowLeft" => Some(if at == 0 { last } else { at - 1 }),
-        "Home" => Some(0),
-        "End" => Some(last),
         "Delete" if closable => {
             e.prevent_default();
             let next = ids
@@ -197,11 +192,11 @@ fn tab_key(
             let list = tab_list(e);
             on_close.emit((id, false));
             if let (Some(list), Some(next)) = (list, next) {
-                focus_tab(&list, *next);
+                focus_by_id(&list, &tab_id(*next));
             }
             return;
         }
-        _ => None,
+        key => roving_target(key, at, ids.len()),
     };
     let Some(target) = target.and_then(|i| ids.get(i)) else {
         return;
@@ -210,12 +205,25 @@ fn tab_key(
     let list = tab_list(e);
     on_select.emit(*target);
     if let Some(list) = list {
-        focus_tab(&list, *target);
+        focus_by_id(&list, &tab_id(*target));
+    }
+}
+
+/// Where a key on the tab at `at` of `len` tabs moves, in the WAI-ARIA tabs pattern:
+/// Left/Right (wrapping), Home, End. Shared by every tab strip of the page.
+pub fn roving_target(key: &str, at: usize, len: usize) -> Option<usize> {
+    let last = len.checked_sub(1)?;
+    match key {
+        "ArrowRight" => Some(if at >= last { 0 } else { at + 1 }),
+        "ArrowLeft" => Some(if at == 0 { last } else { at - 1 }),
+        "Home" => Some(0),
+        "End" => Some(last),
+        _ => None,
     }
 }
 
 /// The tab list the key event `e` happened in.
-fn tab_list(e: &KeyboardEvent) -> Option<Element> {
+pub fn tab_list(e: &KeyboardEvent) -> Option<Element> {
     e.target()
         .and_then(|t| t.dyn_into::<Element>().ok())
         .and_then(|el| el.closest("[role='tablist']").ok().flatten())
@@ -243,10 +251,10 @@ fn reveal(list_ref: &NodeRef, id: TerminalId) {
     }
 }
 
-/// Moves the focus to terminal `id`'s tab in `list`.
-fn focus_tab(list: &Element, id: TerminalId) {
+/// Moves the focus to the element with this `id` in `list`.
+pub fn focus_by_id(list: &Element, id: &str) {
     let tab = list
-        .query_selector(&format!("#{}", tab_id(id)))
+        .query_selector(&format!("#{id}"))
         .ok()
         .flatten()
         .and_then(|el| el.dyn_into::<HtmlElement>().ok());

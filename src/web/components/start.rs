@@ -1,5 +1,5 @@
-//! The side panel: a quick start that runs a first command in the terminal shown, the keys, and
-//! the hosts of the virtual internet.
+//! The Start panel: a quick start that runs a first command in the terminal shown, the hosts of
+//! the virtual internet, and the keys.
 
 use yew::prelude::*;
 
@@ -44,8 +44,8 @@ const QUICK_START: &[(&str, &str)] = &[
     ),
 ];
 
-#[function_component(Sidebar)]
-pub fn sidebar(props: &Props) -> Html {
+#[function_component(Start)]
+pub fn start(props: &Props) -> Html {
     let hosts = props.lab.read(|lab| {
         lab.world()
             .hosts()
@@ -94,7 +94,7 @@ pub fn sidebar(props: &Props) -> Html {
         .map(|(key, what)| html! { <><dt><kbd>{*key}</kbd></dt><dd>{*what}</dd></> })
         .collect::<Html>();
     html! {
-        <aside class="sidebar" aria-label="Lab overview">
+        <>
             <section class="card">
                 <h2>{"Quick start"}</h2>
                 <ul class="quick">{quick}</ul>
@@ -106,9 +106,10 @@ pub fn sidebar(props: &Props) -> Html {
             <section class="card">
                 <h2>{"Keys"}</h2>
                 <p class="hint">{"Open a second terminal (+ or Alt+T) and log in to bob's mailbox \
-                    from both: the sessions meet on one world."}</p>
+                    from both: the sessions meet on one world. The Mailboxes panel shows what \
+                    the servers hold as it changes."}</p>
                 <dl class="keys">{keys}</dl>
             </section>
-        </aside>
+        </>
     }
 }

@@ -1,0 +1,128 @@
+//! The panel area beside the terminals (under them on a phone): a strip of tabs and the panel
+//! shown. Adding a panel is one component and one entry in [`PANELS`].
+//!
+//! The strip follows the WAI-ARIA tabs pattern as the terminal strip does (`tabs.rs`, whose
+//! [`roving_target`] both use): `role="tablist"` of `role="tab"` buttons with roving tabindex,
+//! Left/Right (wrapping), Home and End move and show. Every panel has its `tabpanel` element,
+//! but only the shown one is rendered inside (a hidden Mailboxes panel would parse mail for
+//! nobody); what a panel looks at lives in `LabHandle`, so it survives being hidden.
+
+use web_sys::KeyboardEvent;
+use yew::prelude::*;
+
+use super::mailboxes::Mailboxes;
+use super::start::Start;
+use super::tabs::{focus_by_id, roving_target, tab_list};
+use crate::shell::TerminalId;
+use crate::web::LabHandle;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lab: LabHandle,
+    /// The terminal shown (where the Start panel's commands run).
+    pub terminal: TerminalId,
+    pub generation: u64,
+}
+
+/// One panel: its id in the page, its tab's name, whether it wants a wide column, and how it
+/// renders.
+pub struct Panel {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub wide: bool,
+    render: fn(&Props) -> Html,
+}
+
+/// The panels, in the order of their tabs; the first is shown at start.
+pub const PANELS: &[Panel] = &[
+    Panel {
+        id: "start",
+        name: "Start",
+        wide: false,
+        render: |p| html! { <Start lab={p.lab.clone()} terminal={p.terminal} generation={p.generation} /> },
+    },
+    Panel {
+        id: "mailboxes",
+        name: "Mailboxes",
+        wide: true,
+        render: |p| html! { <Mailboxes lab={p.lab.clone()} generation={p.generation} /> },
+    },
+];
+
+/// The panel shown (the first unless another was chosen).
+pub fn shown(lab: &LabHandle) -> Option<&'static Panel> {
+    let id = lab.panel();
+    PANELS.iter().find(|p| Some(p.id) == id).or(PANELS.first())
+}
+
+fn tab_id(panel: &Panel) -> String {
+    format!("panel-tab-{}", panel.id)
+}
+
+fn panel_id(panel: &Panel) -> String {
+    format!("panel-{}", panel.id)
+}
+
+#[function_component(Panels)]
+pub fn panels(props: &Props) -> Html {
+    let shown = shown(&props.lab).map(|p| p.id);
+    let tabs = PANELS
+        .iter()
+        .enumerate()
+        .map(|(at, panel)| {
+            let selected = Some(panel.id) == shown;
+            let onclick = {
+                let lab = props.lab.clone();
+                let id = panel.id;
+                Callback::from(move |_: MouseEvent| lab.show_panel(id))
+            };
+            let onkeydown = {
+                let lab = props.lab.clone();
+                Callback::from(move |e: KeyboardEvent| {
+                    if e.alt_key() || e.ctrl_key() || e.meta_key() {
+                        return;
+                    }
+                    let Some(next) =
+                        roving_target(&e.key(), at, PANELS.len()).and_then(|i| PANELS.get(i))
+                    else {
+                        return;
+                    };
+                    e.prevent_default();
+                    let list = tab_list(&e);
+                    lab.show_panel(next.id);
+                    if let Some(list) = list {
+                        focus_by_id(&list, &tab_id(next));
+                    }
+                })
+            };
+            html! {
+                <button type="button" role="tab" id={tab_id(panel)}
+                        class={classes!("panel-tab", selected.then_some("active"))}
+                        aria-selected={if selected { "true" } else { "false" }}
+                        aria-controls={panel_id(panel)}
+                        tabindex={if selected { "0" } else { "-1" }}
+                        {onclick} {onkeydown}>
+                    {panel.name}
+                </button>
+            }
+        })
+        .collect::<Html>();
+    let bodies = PANELS
+        .iter()
+        .map(|panel| {
+            let selected = Some(panel.id) == shown;
+            html! {
+                <div role="tabpanel" id={panel_id(panel)} aria-labelledby={tab_id(panel)}
+                     class="panel-body" hidden={!selected}>
+                    if selected { {(panel.render)(props)} }
+                </div>
+            }
+        })
+        .collect::<Html>();
+    html! {
+        <aside class="panels" aria-label="Lab panels">
+            <div class="panel-tabs" role="tablist" aria-label="Panels">{tabs}</div>
+            {bodies}
+        </aside>
+    }
+}

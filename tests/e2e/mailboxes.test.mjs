@@ -1,0 +1,211 @@
+// The Mailboxes panel (#8) as a student uses it: the server-side truth beside the terminal,
+// updated when mail is delivered over SMTP typed by hand and when IMAP flags a message; a
+// message full of HTML shows its characters and runs nothing; axe-core finds nothing in the
+// light and the dark theme; screenshots of both go to artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { serveDist, launch, openLab, screenshot, ROOT, ARTIFACTS } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const terminal = (page) => page.locator('.terminals [role="tabpanel"]:not([hidden])');
+const mailboxes = (page) => page.locator('#panel-mailboxes');
+const rows = (page) => mailboxes(page).locator('.mbx-list tbody tr');
+
+/** The message list as "number uid flags | subject" lines. */
+async function listed(page) {
+  return rows(page).evaluateAll((trs) => trs.map((tr) => {
+    const cells = tr.querySelectorAll('td');
+    const flags = [...tr.querySelectorAll('.flag')].map((f) => f.textContent).join(' ');
+    return `${cells[0].textContent} ${cells[1].textContent} ${flags} | ${tr.querySelector('.open').textContent}`;
+  }));
+}
+
+async function typeLines(page, lines) {
+  for (const line of lines) {
+    await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+  }
+}
+
+async function openMailboxes(page) {
+  await page.getByRole('tab', { name: 'Mailboxes' }).click();
+  await mailboxes(page).getByLabel('Mailbox of').waitFor();
+}
+
+async function axe(page) {
+  await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+}
+
+const SEED = [
+  '1 1 new | Crepes on Friday?',
+  '2 2 new | Welcome to your hamburger.edu mailbox',
+];
+
+test('the panel follows an SMTP delivery typed by hand and an IMAP flag change', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  await openMailboxes(page);
+  assert.equal(await mailboxes(page).getByLabel('Mailbox of').inputValue() !== '', true);
+  assert.deepEqual(await listed(page), SEED, "bob's INBOX, as mail.hamburger.edu stores it");
+
+  await terminal(page).getByLabel('Terminal input').click();
+  await typeLines(page, [
+    'telnet mail.hamburger.edu 25',
+    'HELO crepes.fr',
+    'MAIL FROM:<alice@crepes.fr>',
+    'RCPT TO:<bob@hamburger.edu>',
+    'DATA',
+    'From: Alice <alice@crepes.fr>',
+    'Subject: Typed by hand',
+    '',
+    'Straight into the MX.',
+    '.',
+  ]);
+  await terminal(page).getByText(/^250 .*queued|^250 /).last().waitFor();
+  await rows(page).nth(2).waitFor();
+  assert.deepEqual(await listed(page), [...SEED, '3 3 new | Typed by hand']);
+  await typeLines(page, ['QUIT']);
+  await terminal(page).getByText('Connection closed by foreign host.').waitFor();
+
+  // The IMAP user agent flags message 1: its session selects INBOX, claiming \Recent.
+  await typeLines(page, ['imap bob flag 1 flagged']);
+  await mailboxes(page).locator('.flag', { hasText: '\\Flagged' }).waitFor();
+  assert.deepEqual(await listed(page), [
+    '1 1 \\Flagged | Crepes on Friday?',
+    '2 2  | Welcome to your hamburger.edu mailbox',
+    '3 3  | Typed by hand',
+  ]);
+  await mailboxes(page).getByRole('button', { name: 'Typed by hand' }).click();
+  await mailboxes(page).locator('.mail-text', { hasText: 'Straight into the MX.' }).waitFor();
+  await screenshot(page, 'mailboxes-light.png');
+
+  // STORE typed by hand in a second terminal; the panel shows it as the reply arrives.
+  await page.keyboard.press('Alt+KeyT');
+  await typeLines(page, ['telnet mail.hamburger.edu 143', 'a1 LOGIN bob hungry', 'a2 SELECT INBOX',
+    'a3 STORE 3 +FLAGS (\\Deleted)']);
+  await terminal(page).getByText('a3 OK STORE completed').waitFor();
+  await mailboxes(page).locator('tr.deleted').waitFor();
+  await typeLines(page, ['a4 EXPUNGE']);
+  await terminal(page).getByText('a4 OK EXPUNGE completed').waitFor();
+  await rows(page).nth(2).waitFor({ state: 'detached' });
+  assert.equal(await rows(page).count(), 2, 'the expunged message left the list');
+  assert.match(await mailboxes(page).locator('.card.hint').innerText(), /Choose a message/,
+    'the message shown is gone, and the panel says what to do');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a hostile HTML message shows its characters and runs nothing', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  const subject = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">';
+  await terminal(page).getByLabel('Terminal input').click();
+  await typeLines(page, [
+    'telnet mail.hamburger.edu 25',
+    'HELO crepes.fr',
+    'MAIL FROM:<mallory@crepes.fr>',
+    'RCPT TO:<bob@hamburger.edu>',
+    'DATA',
+    'From: "<b>Mallory</b>" <mallory@crepes.fr>',
+    `Subject: ${subject}`,
+    'Content-Type: text/html; charset=us-ascii',
+    '',
+    '<script>window.__pwned=1</script>',
+    '<img src=x onerror="window.__pwned=1">',
+    '.',
+    'QUIT',
+  ]);
+  await terminal(page).getByText('Connection closed by foreign host.').waitFor();
+  await openMailboxes(page);
+  const open = mailboxes(page).locator('.open').last();
+  assert.equal(await open.innerText(), subject, 'the subject is its characters');
+  await open.click();
+  await mailboxes(page).locator('.mail-text').waitFor();
+  assert.equal(await mailboxes(page).locator('.mail-text').innerText(),
+    '<script>window.__pwned=1</script>\n<img src=x onerror="window.__pwned=1">');
+  assert.match(await mailboxes(page).locator('.summary').innerText(), /<b>Mallory<\/b>/);
+  for (const aspect of ['Header fields', 'MIME tree', 'Raw']) {
+    await mailboxes(page).getByRole('button', { name: aspect }).click();
+  }
+  assert.match(await mailboxes(page).locator('.raw').innerText(), /^<img src=x onerror="window.__pwned=1">$/m);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined, 'no script ran, no onerror fired');
+  assert.equal(await page.locator('#panel-mailboxes script, #panel-mailboxes img, #panel-mailboxes b').count(), 0,
+    'no element came from the message');
+  await screenshot(page, 'mailboxes-hostile.png');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+for (const scheme of ['light', 'dark']) {
+  test(`axe-core finds nothing with the panel open, ${scheme} theme`, async () => {
+    const { page, errors } = await openLab(browser, server.url, { colorScheme: scheme });
+    const switchButton = page.getByRole('button', { name: 'Dark theme' });
+    assert.equal(await switchButton.getAttribute('aria-pressed'), scheme === 'dark' ? 'true' : 'false',
+      'the page follows the system until the reader chooses');
+    await page.evaluate(() => window.mailLab.exec('pop3 fetch bob --client laptop --keep'));
+    await openMailboxes(page);
+    await mailboxes(page).getByRole('button', { name: 'Crepes on Friday?' }).click();
+    await mailboxes(page).getByRole('button', { name: 'Header fields' }).click();
+    assert.deepEqual(await axe(page), [], `axe-core, ${scheme}: fields`);
+    await mailboxes(page).getByRole('button', { name: 'MIME tree' }).click();
+    assert.deepEqual(await axe(page), [], `axe-core, ${scheme}: MIME tree`);
+    await mailboxes(page).getByRole('button', { name: 'Raw' }).click();
+    await mailboxes(page).getByLabel(/Show line ends/).check();
+    await mailboxes(page).locator('.raw .eol').first().waitFor();
+    assert.deepEqual(await axe(page), [], `axe-core, ${scheme}: raw`);
+    await screenshot(page, `mailboxes-raw-${scheme}.png`);
+    await mailboxes(page).getByLabel('Mailbox of').selectOption({ label: 'bob@hamburger.edu on laptop' });
+    await mailboxes(page).locator('.mbx-banner.agent').waitFor();
+    await mailboxes(page).getByRole('button', { name: 'Welcome to your hamburger.edu mailbox' }).click();
+    await mailboxes(page).getByRole('button', { name: 'Text' }).click();
+    assert.deepEqual(await axe(page), [], `axe-core, ${scheme}: a user agent's mailbox`);
+    await screenshot(page, `mailboxes-agent-${scheme}.png`);
+    await page.getByRole('tab', { name: 'Start' }).click();
+    assert.deepEqual(await axe(page), [], `axe-core, ${scheme}: the Start panel`);
+    await screenshot(page, `start-${scheme}.png`);
+
+    // The switch flips the theme and the page remembers it.
+    await switchButton.click();
+    const flipped = scheme === 'dark' ? 'light' : 'dark';
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), flipped);
+    await page.reload();
+    await page.waitForSelector('[data-ready="true"]');
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), flipped);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('on a phone the panels stack under the terminal, and the page does not scroll sideways', async () => {
+  const { page, errors } = await openLab(browser, server.url, { viewport: { width: 390, height: 844 } });
+  await openMailboxes(page);
+  const terminalBox = await page.locator('.terminals').boundingBox();
+  const panelBox = await page.locator('.panels').boundingBox();
+  assert.ok(panelBox.y >= terminalBox.y + terminalBox.height, 'the panels come after the terminal');
+  await mailboxes(page).getByRole('button', { name: 'Crepes on Friday?' }).click();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling of the page (overflow ${overflow}px)`);
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'mailboxes-phone.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
