@@ -9,7 +9,7 @@
 //! does not depend on how the input was split); no input makes the parser panic; recursion
 //! (search keys) is bounded.
 //!
-//! The [`Reader`] here is the byte cursor shared with [`super::response`].
+//! The `Reader` here is the byte cursor shared with [`super::response`].
 
 use super::response::{write_astring, write_literal, write_nstring, write_string};
 use crate::mail::section::{Section, SectionText};
