@@ -193,6 +193,9 @@ fn every_session_is_remembered_with_its_lines_and_who_closed_it() {
         matches!(relay.closed, Some((_, Closer::Server))),
         "221 then the server closes"
     );
+    // MAIL, RCPT and DATA go pipelined in one write; the path still passes each state.
+    let path: Vec<&str> = relay.path().iter().map(|(_, p)| *p).collect();
+    assert_eq!(path, ["greeting", "ready", "envelope", "data", "ready"]);
 
     // The shell shows them.
     let out = lab.exec(term, "sessions");
