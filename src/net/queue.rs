@@ -61,6 +61,8 @@ pub struct RelayRecord {
     pub seq: u64,
     pub at: Instant,
     pub queue_id: String,
+    /// The envelope sender (`None` for a bounce, whose reverse-path is empty).
+    pub from: Option<String>,
     pub from_host: String,
     /// The MX it talked to (or tried to).
     pub to_host: String,
@@ -403,6 +405,7 @@ impl World {
             seq,
             at: self.now,
             queue_id: entry.job.queue_id.clone(),
+            from: entry.job.from.as_ref().map(|a| a.to_string()),
             from_host: entry.host.clone(),
             to_host: to_host.to_string(),
             transcript,
