@@ -68,6 +68,22 @@ fn write_clipboard(text: &str, done: Callback<bool>) {
     }
 }
 
+/// Downloads `url` as a file called `name`, through a link that is there only for the click.
+fn save(url: &str, name: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let (Ok(link), Some(body)) = (document.create_element("a"), document.body()) else {
+        return;
+    };
+    let _ = link.set_attribute("href", url);
+    let _ = link.set_attribute("download", name);
+    if body.append_child(&link).is_ok() {
+        call(&link, "click");
+        link.remove();
+    }
+}
+
 /// Calls a method without arguments on an element (`select`, `focus`), if it has it.
 fn call(element: &Element, method: &str) {
     if let Ok(f) = Reflect::get(element, &method.into()).and_then(|f| f.dyn_into::<Function>()) {
@@ -123,6 +139,7 @@ pub fn sequence(props: &Props) -> Html {
     let Some((client, server, service, drawn, total, dropped)) = facts else {
         return Html::default();
     };
+    let id_number = props.session.number();
     let text = {
         let lab = props.lab.clone();
         let id = props.session;
@@ -154,18 +171,14 @@ pub fn sequence(props: &Props) -> Html {
             );
         })
     };
-    // The download link gets its data URL when it is used, so a long transcript is encoded once.
-    let on_save = Callback::from(move |e: MouseEvent| {
+    // Saving makes the data URL when asked (a long transcript is encoded once, not at every
+    // render) and follows it with a link made for the purpose.
+    let on_save = Callback::from(move |_: MouseEvent| {
         let url = format!(
             "data:text/plain;charset=utf-8,{}",
             String::from(js_sys::encode_uri_component(&text()))
         );
-        if let Some(link) = e
-            .current_target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-        {
-            let _ = link.set_attribute("href", &url);
-        }
+        save(&url, &format!("session-{}.txt", id_number));
     });
     let status = match &*copied {
         Copied::Not => Html::default(),
@@ -199,16 +212,13 @@ pub fn sequence(props: &Props) -> Html {
             }
         })
         .collect::<Html>();
-    let number = props.session.number();
     html! {
         <section class="card sequence" aria-labelledby="seq-h">
             <div class="seq-top">
                 <h2 id="seq-h">{format!("Transcript of {}", props.session)}</h2>
                 <div class="seq-tools">
                     <button type="button" class="tool" onclick={on_copy}>{"Copy as text"}</button>
-                    <a class="tool" href="#" download={format!("session-{number}.txt")} onclick={on_save}>
-                        {"Save .txt"}
-                    </a>
+                    <button type="button" class="tool" onclick={on_save}>{"Save .txt"}</button>
                 </div>
             </div>
             <p class="seq-status" role="status">{status}</p>

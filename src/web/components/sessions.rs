@@ -145,15 +145,15 @@ pub fn sessions(props: &Props) -> Html {
             let mine = Some(item.id) == own;
             html! {
                 <li role="option" id={option_id(item.id)}
-                    class={classes!("sess", selected.then_some("current"), item.open.then_some("open"))}
+                    class={classes!("sess", selected.then_some("current"), item.open.then_some("live"))}
                     aria-selected={if selected { "true" } else { "false" }}
                     tabindex={if selected { "0" } else { "-1" }}
                     {onclick} {onkeydown}>
-                    <span class="sess-num">{item.id.to_string()}</span>
+                    <span class="sess-num">{item.id.to_string()}</span>{" "}
                     <span class="sess-who">
                         {&item.client}<span class="sess-arrow">{" → "}</span>{&item.server}
-                        if mine { <span class="badge mine">{format!("terminal {terminal}")}</span> }
-                    </span>
+                        if mine { {" "}<span class="badge mine">{format!("terminal {terminal}")}</span> }
+                    </span>{" "}
                     <span class="sess-meta">
                         {format!("{} · {} · {}", item.opened, item.service, item.status)}
                     </span>
