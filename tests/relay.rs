@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use maillab::mail::Message;
-use maillab::net::{ConnId, Delivery, RETRY_DELAYS, SUBMISSION_PORT, World};
+use maillab::net::{ConnId, Delivery, RETRY_DELAYS, RelayOutcome, SUBMISSION_PORT, World};
 use maillab::sasl;
 use maillab::time::{Instant, TEXTBOOK_EPOCH};
 
@@ -148,6 +148,16 @@ fn a_receiver_that_is_down_is_retried_until_it_comes_back() {
         inbox(&world, "mail.crepes.fr", "alice").is_empty(),
         "no bounce"
     );
+    // The relay log says where the message got to each time, for the Network panel's path.
+    let outcomes: Vec<RelayOutcome> = world.relay_log().map(|r| r.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            RelayOutcome::Deferred,
+            RelayOutcome::Deferred,
+            RelayOutcome::Delivered
+        ]
+    );
 }
 
 #[test]
@@ -207,6 +217,10 @@ fn a_domain_without_a_mail_server_bounces_at_once() {
     let alice = inbox(&world, "mail.crepes.fr", "alice");
     assert_eq!(alice.len(), 1);
     assert!(String::from_utf8_lossy(&alice[0]).contains("Status: 5.1.2"));
+    assert_eq!(
+        world.relay_log().last().map(|r| r.outcome),
+        Some(RelayOutcome::Failed)
+    );
 }
 
 /// Submits with DSN parameters on MAIL and RCPT (RFC 3461).

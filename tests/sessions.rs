@@ -47,6 +47,57 @@ fn pop3_goes_through_its_three_states() {
     send(&mut world, conn, "PASS hungry");
     assert_eq!(state(&world, conn).0, "TRANSACTION");
     assert!(state(&world, conn).1.contains(&"RETR".to_string()));
+    // QUIT enters UPDATE and closes in the same step: the record keeps the path it took.
+    send(&mut world, conn, "QUIT");
+    assert!(world.connection(conn).is_none(), "closed");
+    let record = world.session(conn).unwrap_or_else(|| panic!("remembered"));
+    assert_eq!(
+        record.protocol(),
+        Some(("POP3", &["AUTHORIZATION", "TRANSACTION", "UPDATE"][..]))
+    );
+    let path: Vec<&str> = record.path().iter().map(|(_, p)| *p).collect();
+    assert_eq!(path, ["AUTHORIZATION", "TRANSACTION", "UPDATE"]);
+}
+
+#[test]
+fn a_quit_before_login_never_enters_update_and_imap_ends_in_logout() {
+    let mut world = world();
+    let pop3 = world
+        .connect("t", "mail.hamburger.edu", POP3_PORT)
+        .unwrap_or_else(|e| panic!("{e}"));
+    send(&mut world, pop3, "QUIT");
+    let path = |world: &World, conn| -> Vec<&'static str> {
+        world
+            .session(conn)
+            .map(|r| r.path().iter().map(|(_, p)| *p).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(path(&world, pop3), ["AUTHORIZATION"], "RFC 1939 §4");
+    let imap = world
+        .connect("t", "mail.hamburger.edu", IMAP_PORT)
+        .unwrap_or_else(|e| panic!("{e}"));
+    for line in [
+        "a LOGIN bob hungry",
+        "b SELECT INBOX",
+        "c CLOSE",
+        "d LOGOUT",
+    ] {
+        send(&mut world, imap, line);
+    }
+    assert_eq!(
+        path(&world, imap),
+        [
+            "not authenticated",
+            "authenticated",
+            "selected",
+            "authenticated",
+            "logout"
+        ]
+    );
+    let echo = world
+        .connect("t", "mail.hamburger.edu", 7)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(world.session(echo).and_then(|r| r.protocol()), None);
 }
 
 #[test]
@@ -142,6 +193,9 @@ fn every_session_is_remembered_with_its_lines_and_who_closed_it() {
         matches!(relay.closed, Some((_, Closer::Server))),
         "221 then the server closes"
     );
+    // MAIL, RCPT and DATA go pipelined in one write; the path still passes each state.
+    let path: Vec<&str> = relay.path().iter().map(|(_, p)| *p).collect();
+    assert_eq!(path, ["greeting", "ready", "envelope", "data", "ready"]);
 
     // The shell shows them.
     let out = lab.exec(term, "sessions");

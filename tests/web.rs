@@ -688,7 +688,10 @@ async fn the_panels_follow_the_aria_tabs_pattern_and_keep_the_start_panel() {
             )
         })
         .collect();
-    assert_eq!(names, ["Start*", "Mailboxes"]);
+    assert_eq!(
+        names,
+        ["Start*", "Mailboxes", "Sessions", "Network", "Reference"]
+    );
     assert!(
         text_of(&root, "#panel-start").contains("Quick start"),
         "the quick start is the first panel"
@@ -952,5 +955,296 @@ async fn the_theme_switch_sets_and_remembers_a_theme() {
     );
     let _ = storage.remove_item("maillab.theme");
     let _ = html.remove_attribute("data-theme");
+    unmount(root, app).await;
+}
+
+// The Sessions, Network and Reference panels (#8): what the world remembers of every
+// conversation, the network and the queue, and the protocols' reference card.
+
+/// The state diagram's states as "name:class" ("TRANSACTION:current").
+fn phases(root: &Element) -> Vec<String> {
+    all(root, ".phases .phase")
+        .iter()
+        .map(|li| {
+            let name = li
+                .query_selector(".phase-name")
+                .ok()
+                .flatten()
+                .and_then(|n| n.text_content())
+                .unwrap_or_default();
+            let class = ["current", "passed", "ahead"]
+                .into_iter()
+                .find(|c| has_class(li, c))
+                .unwrap_or("?");
+            format!("{name}:{class}")
+        })
+        .collect()
+}
+
+/// The sequence diagram's lines as "C: text" / "S: text".
+fn sequence_lines(root: &Element) -> Vec<String> {
+    all(root, ".seq .seq-bubble")
+        .iter()
+        .filter_map(|b| b.text_content())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_sessions_panel_follows_a_pop3_session_through_its_three_states() {
+    let (root, app) = mount_app().await;
+    show_panel(&root, "Sessions").await;
+    assert!(text_of(&root, "#panel-sessions").contains("No sessions yet"));
+    enter_line(&root, "telnet mail.hamburger.edu 110").await;
+    assert_eq!(
+        one(&root, ".follow")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true"),
+        "the panel follows the terminal"
+    );
+    assert_eq!(
+        phases(&root),
+        ["AUTHORIZATION:current", "TRANSACTION:ahead", "UPDATE:ahead"]
+    );
+    assert!(text_of(&root, ".state .cmds").contains("USER"));
+    assert_eq!(
+        text_of(&root, ".seq-end.client strong"),
+        "terminal 1",
+        "the client's lifeline is named"
+    );
+    assert_eq!(
+        text_of(&root, ".seq-end.server strong"),
+        "mail.hamburger.edu:110"
+    );
+    enter_line(&root, "user bob").await;
+    enter_line(&root, "pass hungry").await;
+    assert_eq!(
+        phases(&root),
+        [
+            "AUTHORIZATION:passed",
+            "TRANSACTION:current",
+            "UPDATE:ahead"
+        ]
+    );
+    let valid: Vec<String> = all(&root, ".state .cmds li")
+        .iter()
+        .filter_map(|li| li.text_content())
+        .collect();
+    assert_eq!(
+        valid,
+        [
+            "STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "TOP", "UIDL", "CAPA", "QUIT"
+        ]
+    );
+    let lines = sequence_lines(&root);
+    assert_eq!(lines.get(1).map(String::as_str), Some("C: user bob"));
+    assert_eq!(lines.get(2).map(String::as_str), Some("S: +OK send PASS"));
+    assert!(all(&root, ".seq-line.c").len() == 2 && all(&root, ".seq-line.s").len() == 3);
+    enter_line(&root, "quit").await;
+    assert_eq!(
+        phases(&root),
+        [
+            "AUTHORIZATION:passed",
+            "TRANSACTION:passed",
+            "UPDATE:current"
+        ],
+        "QUIT entered UPDATE, and the panel still shows the finished session"
+    );
+    assert!(text_of(&root, ".state").contains("closed by the server"));
+    assert!(
+        all(&root, ".state .cmds").is_empty(),
+        "nothing is valid any more"
+    );
+    unmount(root, app).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_relay_between_two_servers_is_a_sequence_and_a_valid_command_opens_the_reference() {
+    let (root, app) = mount_app().await;
+    for line in [
+        "login alice",
+        "mail -s Hi bob@hamburger.edu",
+        "Hello Bob",
+        ".",
+    ] {
+        enter_line(&root, line).await;
+    }
+    show_panel(&root, "Sessions").await;
+    let options = all(&root, "[role='listbox'] [role='option']");
+    assert_eq!(options.len(), 3, "submission, relay, the copy to Sent");
+    let relay = options
+        .iter()
+        .find(|o| {
+            o.text_content()
+                .unwrap_or_default()
+                .contains("mail.crepes.fr → mail.hamburger.edu:25")
+        })
+        .expect("the relay is listed")
+        .clone();
+    click(&relay).await;
+    assert_eq!(
+        relay.get_attribute("aria-selected").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        one(&root, ".follow")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("false")
+    );
+    assert_eq!(text_of(&root, ".seq-end.client strong"), "mail.crepes.fr");
+    assert_eq!(
+        text_of(&root, ".seq-end.server strong"),
+        "mail.hamburger.edu:25"
+    );
+    let lines = sequence_lines(&root);
+    assert!(lines.contains(&"C: RCPT TO:<bob@hamburger.edu>".to_string()));
+    assert!(lines.contains(&"C: Hello Bob".to_string()));
+    assert!(lines.iter().any(|l| l.starts_with("S: 250 2.0.0 OK")));
+    assert_eq!(
+        phases(&root),
+        [
+            "greeting:passed",
+            "ready:current",
+            "envelope:passed",
+            "data:passed"
+        ]
+    );
+    // The listbox moves with the keys: Home goes to the newest session.
+    key_on(&relay, "Home", "Home", false).await;
+    assert_eq!(
+        focused()
+            .and_then(|e| e.get_attribute("aria-selected"))
+            .as_deref(),
+        Some("true")
+    );
+
+    // An open SMTP session: its valid commands open their entries in the Reference panel.
+    click(&one(&root, ".follow")).await;
+    enter_line(&root, "telnet mail.hamburger.edu 25").await;
+    assert_eq!(
+        phases(&root).first().map(String::as_str),
+        Some("greeting:current")
+    );
+    let helo = all(&root, ".state .cmds button")
+        .into_iter()
+        .find(|b| b.text_content().as_deref() == Some("HELO"))
+        .expect("HELO is valid now");
+    click(&helo).await;
+    assert_eq!(
+        one(&root, "#panel-tab-reference")
+            .get_attribute("aria-selected")
+            .as_deref(),
+        Some("true")
+    );
+    let input: HtmlInputElement = one(&root, "#ref-q").dyn_into().expect("an input");
+    assert_eq!(input.value(), "HELO");
+    let terms: Vec<String> = all(&root, ".ref-term")
+        .iter()
+        .filter_map(|t| t.text_content())
+        .collect();
+    assert_eq!(terms, ["HELO domain"]);
+    assert!(text_of(&root, "#panel-reference").contains("RFC 5321 §4.1.1.1"));
+    unmount(root, app).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_network_panel_shows_hosts_connections_and_a_queued_message() {
+    let (root, app) = mount_app().await;
+    show_panel(&root, "Network").await;
+    let hosts: Vec<String> = all(&root, ".net-hosts .host-name")
+        .iter()
+        .filter_map(|h| h.text_content())
+        .collect();
+    assert_eq!(hosts, ["mail.crepes.fr", "mail.hamburger.edu"]);
+    assert!(text_of(&root, "#panel-network").contains("Relay queue (0)"));
+    enter_line(&root, "host down mail.hamburger.edu").await;
+    assert!(has_class(&all(&root, ".net-hosts .badge")[1], "down"));
+    for line in [
+        "login alice",
+        "mail -s Later bob@hamburger.edu",
+        "Wait",
+        ".",
+    ] {
+        enter_line(&root, line).await;
+    }
+    assert!(text_of(&root, "#panel-network").contains("Relay queue (1)"));
+    let queued = one(&root, ".msgs .msg");
+    assert!(
+        text_of(&queued, ".msg-head").contains("alice@crepes.fr → bob@hamburger.edu"),
+        "{}",
+        text_of(&queued, ".msg-head")
+    );
+    let hops: Vec<String> = all(&queued, ".hop")
+        .iter()
+        .map(|h| {
+            let class = ["passed", "here", "failed", "ahead"]
+                .into_iter()
+                .find(|c| has_class(h, c))
+                .unwrap_or("?");
+            format!("{}:{class}", text_of(h, ".hop-name"))
+        })
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            "alice@crepes.fr:passed",
+            "mail.crepes.fr:here",
+            "mail.hamburger.edu:ahead"
+        ]
+    );
+    assert!(text_of(&queued, ".msg-facts").contains("1 attempt so far; next attempt"));
+    assert!(text_of(&root, "#panel-network").contains("deferred"));
+
+    enter_line(&root, "telnet mail.crepes.fr 110").await;
+    assert!(text_of(&root, ".conns").contains("terminal 1 → mail.crepes.fr:110"));
+    assert!(text_of(&root, ".conns").contains("POP3 AUTHORIZATION"));
+    click(&one(&root, ".conns .open")).await;
+    assert_eq!(
+        one(&root, "#panel-tab-sessions")
+            .get_attribute("aria-selected")
+            .as_deref(),
+        Some("true"),
+        "a connection opens its session"
+    );
+    unmount(root, app).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_reference_panel_filters_by_words_and_protocol() {
+    let (root, app) = mount_app().await;
+    show_panel(&root, "Reference").await;
+    let all_entries = all(&root, ".ref-entry").len();
+    assert!(all_entries > 100, "{all_entries}");
+    let input: HtmlInputElement = one(&root, "#ref-q").dyn_into().expect("an input");
+    input.set_value("login-DELAY");
+    let fire = js_sys::Function::new_with_args(
+        "el",
+        "el.dispatchEvent(new InputEvent('input', { bubbles: true }))",
+    );
+    fire.call1(&wasm_bindgen::JsValue::NULL, &input)
+        .expect("input dispatched");
+    settle().await;
+    let terms: Vec<String> = all(&root, ".ref-entry dt code:first-child")
+        .iter()
+        .filter_map(|t| t.text_content())
+        .collect();
+    assert_eq!(terms, ["[LOGIN-DELAY]"]);
+    assert!(text_of(&root, "#panel-reference").contains("RFC 2449 §8.1.1"));
+    input.set_value("");
+    fire.call1(&wasm_bindgen::JsValue::NULL, &input)
+        .expect("input dispatched");
+    settle().await;
+    let imap = all(&root, ".ref-tools .seg")
+        .into_iter()
+        .find(|b| b.text_content().as_deref() == Some("IMAP"))
+        .expect("an IMAP choice");
+    click(&imap).await;
+    assert_eq!(imap.get_attribute("aria-pressed").as_deref(), Some("true"));
+    let headings: Vec<String> = all(&root, ".reference h2")
+        .iter()
+        .filter_map(|h| h.text_content())
+        .collect();
+    assert_eq!(headings, ["IMAP — RFC 3501"]);
     unmount(root, app).await;
 }

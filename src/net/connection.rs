@@ -47,6 +47,9 @@ pub enum Delivery {
 enum Action {
     Send(Vec<u8>),
     Close,
+    /// The session entered a protocol state (POP3 says so as it happens: its UPDATE state lasts
+    /// no longer than the QUIT that enters it).
+    Phase(&'static str),
 }
 
 /// The server machine behind a connection.
@@ -81,6 +84,9 @@ impl ServerSession {
                 match s.poll_output()? {
                     pop3::server::Output::Send(bytes) => break Some(Action::Send(bytes)),
                     pop3::server::Output::Close => break Some(Action::Close),
+                    pop3::server::Output::Event(pop3::server::Event::Phase(phase)) => {
+                        break Some(Action::Phase(phase.name()));
+                    }
                     pop3::server::Output::Event(_) => continue,
                 }
             },
@@ -248,6 +254,9 @@ impl Connection {
             relays: Vec::new(),
             record: SessionRecord::new(id, client, to.host, to.port, to.service, now),
         };
+        if let Some(state) = conn.state() {
+            conn.record.set_protocol(state.protocol, state.phases);
+        }
         conn.pump(now);
         conn
     }
@@ -259,8 +268,16 @@ impl Connection {
             return;
         }
         self.record.note(now, true, bytes);
-        self.server.feed(bytes, store, now);
-        self.pump(now);
+        // Line by line, draining after each: the machines answer the same however their input
+        // is split (every protocol's split-input tests), and the record then sees each state a
+        // pipelined group of commands passes through (MAIL, RCPT, DATA sent at once).
+        for piece in bytes.split_inclusive(|&b| b == b'\n') {
+            self.server.feed(piece, store, now);
+            self.pump(now);
+            if self.server_closed {
+                break;
+            }
+        }
     }
 
     /// The client went away: the server learns it (a POP3 session commits nothing).
@@ -304,7 +321,9 @@ impl Connection {
                     self.record.note(now, false, &bytes);
                     self.to_client.push_back(Delivery::Data(bytes));
                 }
+                Action::Phase(phase) => self.record.note_phase(now, phase),
                 Action::Close => {
+                    self.note_phase(now);
                     self.record.close(now, Closer::Server);
                     self.server_closed = true;
                     self.to_client.push_back(Delivery::Closed);
@@ -312,6 +331,18 @@ impl Connection {
                 }
             }
         }
+        self.note_phase(now);
+    }
+
+    /// Notes the protocol state the session is in now on its record's path.
+    fn note_phase(&mut self, now: Instant) {
+        let phase = match &self.server {
+            ServerSession::Echo(_) | ServerSession::Daytime(_) => return,
+            ServerSession::Pop3(s) => s.phase().name(),
+            ServerSession::Imap(s) => s.phase().name(),
+            ServerSession::Smtp(s) => s.phase_name(),
+        };
+        self.record.note_phase(now, phase);
     }
 
     /// Where the protocol session stands, for a state diagram: `None` for the services that

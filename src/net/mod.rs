@@ -30,8 +30,10 @@ pub use connection::{ConnId, Connection, Delivery, SessionState};
 pub use dns::{Dns, Mx, normalize};
 pub use host::{Host, Service};
 pub use ids::IdSource;
-pub use queue::{Queued, RELAY_LOG, RETRY_DELAYS, RelayRecord};
-pub use record::{Chunk, Closer, MAX_FINISHED_SESSIONS, MAX_RECORD_OCTETS, SessionRecord};
+pub use queue::{Queued, RELAY_LOG, RETRY_DELAYS, RelayOutcome, RelayRecord};
+pub use record::{
+    Chunk, Closer, MAX_FINISHED_SESSIONS, MAX_PATH, MAX_RECORD_OCTETS, SessionRecord,
+};
 pub use scenario::{Scenario, ScenarioError};
 pub use snapshot::{StateError, WORLD_STATE_VERSION};
 

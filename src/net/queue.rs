@@ -61,12 +61,27 @@ pub struct RelayRecord {
     pub seq: u64,
     pub at: Instant,
     pub queue_id: String,
+    /// The envelope sender (`None` for a bounce, whose reverse-path is empty).
+    pub from: Option<String>,
     pub from_host: String,
     /// The MX it talked to (or tried to).
     pub to_host: String,
     pub transcript: Vec<Exchange>,
     /// One line: what became of each recipient.
     pub summary: String,
+    /// Where the message got to, for drawing its path.
+    pub outcome: RelayOutcome,
+}
+
+/// What one relay conversation achieved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RelayOutcome {
+    /// The receiving server accepted the message for at least one recipient.
+    Delivered,
+    /// Not now (the server was unreachable or said 4xx): the message waits for a retry.
+    Deferred,
+    /// Refused for good (5xx, no mail server), or a bounce that could not be delivered.
+    Failed,
 }
 
 /// RET and ENVID to pass on (RFC 3461 §5.2.1).
@@ -276,7 +291,7 @@ impl World {
         }
         if targets.is_empty() {
             let text = format!("no mail server for {domain} (no MX or A record)");
-            self.log_relay(entry, domain, Vec::new(), &text);
+            self.log_relay(entry, domain, Vec::new(), &text, RelayOutcome::Failed);
             return all(Outcome::Failed(Reply::enhanced(550, (5, 1, 2), text)), None);
         }
         let mut last = None;
@@ -329,7 +344,21 @@ impl World {
                     format!("<{to}> {what} ({} {})", o.reply().code, o.reply().text())
                 })
                 .collect();
-            self.log_relay(entry, &target, transcript, &summary.join("; "));
+            let outcome = if report
+                .iter()
+                .any(|(_, o)| matches!(o, Outcome::Delivered(_)))
+            {
+                RelayOutcome::Delivered
+            } else if report.is_empty()
+                || report
+                    .iter()
+                    .any(|(_, o)| matches!(o, Outcome::Deferred(_)))
+            {
+                RelayOutcome::Deferred
+            } else {
+                RelayOutcome::Failed
+            };
+            self.log_relay(entry, &target, transcript, &summary.join("; "), outcome);
             // §5.1: a server that only said "not now" to everyone is as good as unreachable:
             // the next MX is tried.
             let all_deferred = report
@@ -350,7 +379,13 @@ impl World {
         }
         // §4.5.4.1: no MX reachable now — a temporary failure.
         let (host, why) = last.unwrap_or_default();
-        self.log_relay(entry, &host, Vec::new(), &format!("not reached: {why}"));
+        self.log_relay(
+            entry,
+            &host,
+            Vec::new(),
+            &format!("not reached: {why}"),
+            RelayOutcome::Deferred,
+        );
         all(
             Outcome::Deferred(Reply::enhanced(421, (4, 4, 1), format!("{host}: {why}"))),
             Some(host),
@@ -363,16 +398,19 @@ impl World {
         to_host: &str,
         transcript: Vec<Exchange>,
         summary: &str,
+        outcome: RelayOutcome,
     ) {
         let seq = self.relay_log.back().map_or(1, |r| r.seq + 1);
         self.relay_log.push_back(RelayRecord {
             seq,
             at: self.now,
             queue_id: entry.job.queue_id.clone(),
+            from: entry.job.from.as_ref().map(|a| a.to_string()),
             from_host: entry.host.clone(),
             to_host: to_host.to_string(),
             transcript,
             summary: summary.to_string(),
+            outcome,
         });
         while self.relay_log.len() > RELAY_LOG {
             self.relay_log.pop_front();
@@ -403,7 +441,7 @@ impl World {
                 "a bounce could not be delivered and was dropped: {} failed",
                 failures.len()
             );
-            self.log_relay(entry, &entry.host, Vec::new(), &text);
+            self.log_relay(entry, &entry.host, Vec::new(), &text, RelayOutcome::Failed);
             return;
         };
         let message_id = self.ids.message_id(&entry.host);
@@ -468,7 +506,7 @@ impl World {
         if let Some(Err(e)) = &local {
             // The sender's own mailbox refused the bounce: nothing more can be done (§6.2).
             let text = format!("the bounce for {sender} could not be delivered: {e}");
-            self.log_relay(entry, &entry.host, Vec::new(), &text);
+            self.log_relay(entry, &entry.host, Vec::new(), &text, RelayOutcome::Failed);
             return;
         }
         if local.is_none() {

@@ -14,6 +14,9 @@ use crate::time::Instant;
 pub const MAX_RECORD_OCTETS: usize = 256 * 1024;
 /// How many finished sessions the world remembers.
 pub const MAX_FINISHED_SESSIONS: usize = 100;
+/// How many protocol states one session's path keeps (the latest; an SMTP session that sends
+/// many messages goes round ready → envelope → data again and again).
+pub const MAX_PATH: usize = 64;
 
 /// One chunk that crossed a connection.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +49,10 @@ pub struct SessionRecord {
     chunks: Vec<Chunk>,
     kept: usize,
     dropped: usize,
+    /// The protocol spoken and its states in order (`None` for echo and daytime).
+    protocol: Option<(&'static str, Vec<&'static str>)>,
+    /// The protocol states the session entered, in order, with when.
+    path: Vec<(Instant, &'static str)>,
 }
 
 impl SessionRecord {
@@ -68,7 +75,31 @@ impl SessionRecord {
             chunks: Vec::new(),
             kept: 0,
             dropped: 0,
+            protocol: None,
+            path: Vec::new(),
         }
+    }
+
+    /// Names the protocol the session speaks and its states in order.
+    pub(super) fn set_protocol(&mut self, protocol: &'static str, phases: Vec<&'static str>) {
+        self.protocol = Some((protocol, phases));
+    }
+
+    /// Notes that the session is in state `phase` at `at`: a new step of the path when it
+    /// differs from the last one. Names that are not one of the protocol's states (SMTP's
+    /// `auth`, a closed session) are not steps.
+    pub(super) fn note_phase(&mut self, at: Instant, phase: &'static str) {
+        let known = self
+            .protocol
+            .as_ref()
+            .is_some_and(|(_, phases)| phases.contains(&phase));
+        if !known || self.path.last().is_some_and(|(_, last)| *last == phase) {
+            return;
+        }
+        if self.path.len() == MAX_PATH {
+            self.path.remove(0);
+        }
+        self.path.push((at, phase));
     }
 
     /// Notes `bytes` crossing at `at` (what does not fit is counted in [`Self::dropped`]).
@@ -138,6 +169,21 @@ impl SessionRecord {
     pub fn dropped(&self) -> usize {
         self.dropped
     }
+
+    /// The protocol spoken (`SMTP`, `POP3`, `IMAP`) and its states in order, as
+    /// [`SessionState`](super::SessionState) names them; `None` for echo and daytime.
+    pub fn protocol(&self) -> Option<(&'static str, &[&'static str])> {
+        self.protocol
+            .as_ref()
+            .map(|(p, phases)| (*p, phases.as_slice()))
+    }
+
+    /// The protocol states the session went through, in order, each with when it was entered
+    /// (the last [`MAX_PATH`]) — a finished session's too: a POP3 QUIT in TRANSACTION shows its
+    /// UPDATE state here, though the connection closed in the same step (RFC 1939 §6).
+    pub fn path(&self) -> &[(Instant, &'static str)] {
+        &self.path
+    }
 }
 
 #[cfg(test)]
@@ -178,6 +224,36 @@ mod tests {
                 (3, false, "no newline".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn the_path_keeps_each_new_state_of_the_protocol_once() {
+        let mut r = SessionRecord::new(ConnId(1), "t", "h", 110, Service::Pop3, at(0));
+        r.note_phase(at(0), "AUTHORIZATION");
+        assert!(r.path().is_empty(), "no protocol named yet");
+        r.set_protocol("POP3", vec!["AUTHORIZATION", "TRANSACTION", "UPDATE"]);
+        for (t, phase) in [
+            (0, "AUTHORIZATION"),
+            (1, "AUTHORIZATION"),
+            (2, "TRANSACTION"),
+            (3, "UPDATE"),
+            (3, "closed"),
+        ] {
+            r.note_phase(at(t), phase);
+        }
+        let path: Vec<(u64, &str)> = r
+            .path()
+            .iter()
+            .map(|(t, p)| (t.unix_seconds(), *p))
+            .collect();
+        assert_eq!(
+            path,
+            [(0, "AUTHORIZATION"), (2, "TRANSACTION"), (3, "UPDATE")]
+        );
+        for t in 0..200 {
+            r.note_phase(at(t), if t % 2 == 0 { "TRANSACTION" } else { "UPDATE" });
+        }
+        assert_eq!(r.path().len(), MAX_PATH);
     }
 
     #[test]

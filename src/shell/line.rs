@@ -75,7 +75,7 @@ impl Line {
         Line {
             kind: LineKind::Server,
             prompt: String::new(),
-            text: visible(&String::from_utf8_lossy(bytes)),
+            text: wire_text(bytes),
         }
     }
 
@@ -88,7 +88,7 @@ impl Line {
                 LineKind::Received
             },
             prompt: String::new(),
-            text: visible(&String::from_utf8_lossy(bytes)),
+            text: wire_text(bytes),
         }
     }
 
@@ -102,6 +102,12 @@ impl Line {
             _ => format!("{} {}", self.prompt, self.text),
         }
     }
+}
+
+/// Bytes from the wire (a line without its ending) as text to show: invalid UTF-8 replaced,
+/// control characters made visible.
+pub fn wire_text(bytes: &[u8]) -> String {
+    visible(&String::from_utf8_lossy(bytes))
 }
 
 /// Makes control characters visible (U+2400 Control Pictures) so a stray CR or NUL on the wire

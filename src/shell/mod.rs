@@ -27,8 +27,9 @@ use std::collections::VecDeque;
 
 pub use commands::{COMMANDS, CommandSpec, KEYS};
 pub use complete::Completion;
-pub use line::{Line, LineKind, visible};
+pub use line::{Line, LineKind, visible, wire_text};
 pub use recall::Recall;
+pub use sessions::{clock, status, transcript_text};
 
 use crate::net::{ConnId, Delivery, Exchange, Scenario, World};
 use crate::time::Instant;
@@ -138,6 +139,11 @@ impl Terminal {
     /// Whether a raw connection is open.
     pub fn in_session(&self) -> bool {
         self.session.is_some()
+    }
+
+    /// The connection the terminal is inside, if any (its session in `World::sessions`).
+    pub fn connection(&self) -> Option<ConnId> {
+        self.session.as_ref().map(|s| s.conn)
     }
 
     /// The host and port of the raw connection the terminal is inside, if any.

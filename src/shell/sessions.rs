@@ -1,19 +1,21 @@
 //! `sessions` and `transcript`: every conversation the world remembers — terminals, user agents
 //! and servers relaying — with who talked to whom, when, where each open session stands in its
-//! protocol, and what was said, line by line, on the world's clock.
+//! protocol, and what was said, line by line, on the world's clock. The page's Sessions panel
+//! uses the same words ([`clock`], [`status`], [`transcript_text`]).
 
-use super::line::visible;
+use super::line::{visible, wire_text};
 use super::{Line, table};
 use crate::net::{Closer, SessionRecord, World};
 use crate::time::Instant;
 
 /// `HH:MM:SS` on the world's clock (UTC).
-fn clock(at: Instant) -> String {
+pub fn clock(at: Instant) -> String {
     let c = at.civil();
     format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second)
 }
 
-fn status(world: &World, record: &SessionRecord) -> String {
+/// Where a session stands: `open: POP3 TRANSACTION`, `closed by the server at 09:00:00`.
+pub fn status(world: &World, record: &SessionRecord) -> String {
     match (
         record.closed,
         world.connection(record.id).and_then(|c| c.state()),
@@ -122,4 +124,64 @@ pub fn transcript(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
         )));
     }
     Ok(lines)
+}
+
+/// A session as plain text, for copying or saving: a heading line, then one line per line
+/// that crossed the connection, `HH:MM:SS C: text` (control characters made visible).
+pub fn transcript_text(world: &World, record: &SessionRecord) -> String {
+    let mut text = format!(
+        "Session {}: {} -> {}:{} ({}), opened {}; {}.\n",
+        record.id,
+        visible(&record.client),
+        record.host,
+        record.port,
+        record.service.name(),
+        clock(record.opened_at),
+        status(world, record)
+    );
+    for (at, from_client, line) in record.lines() {
+        let mark = if from_client { "C:" } else { "S:" };
+        text.push_str(&format!("{} {mark} {}\n", clock(at), wire_text(&line)));
+    }
+    if record.dropped() > 0 {
+        text.push_str(&format!(
+            "... and {} more octets, not kept.\n",
+            record.dropped()
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::POP3_PORT;
+    use crate::time::TEXTBOOK_EPOCH;
+
+    #[test]
+    fn the_plain_transcript_has_a_heading_then_time_side_and_line() {
+        let Ok(mut world) = World::textbook(TEXTBOOK_EPOCH) else {
+            panic!("the textbook world loads");
+        };
+        let Ok(conn) = world.connect("terminal 1", "mail.hamburger.edu", POP3_PORT) else {
+            panic!("POP3 answers");
+        };
+        assert!(world.send(conn, b"USER bob\r\n").is_ok());
+        let Some(record) = world.session(conn) else {
+            panic!("the session is remembered");
+        };
+        let text = transcript_text(&world, record);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Session #1: terminal 1 -> mail.hamburger.edu:110 (pop3), opened 09:00:00; \
+             open: POP3 AUTHORIZATION."
+        );
+        assert!(
+            lines[1].starts_with("09:00:00 S: +OK POP3 server ready <"),
+            "{text}"
+        );
+        assert_eq!(lines[2], "09:00:00 C: USER bob");
+        assert_eq!(lines[3], "09:00:00 S: +OK send PASS");
+    }
 }

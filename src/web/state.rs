@@ -4,14 +4,16 @@
 //! It also holds the page's own state about the lab's terminals, which the shell does not know:
 //! which terminal is shown (the active tab), how much of each terminal's output has been seen
 //! (a hidden terminal that printed more shows an unread mark), and the tab strip's notice; and
-//! about the panels beside them: which panel is shown, and what the Mailboxes panel is looking
-//! at. Kept here, not in the components, so that it survives a panel being hidden and shown.
+//! about the panels beside them: which panel is shown, and what the Mailboxes, Sessions and
+//! Reference panels are looking at. Kept here, not in the components, so that it survives a
+//! panel being hidden and shown.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use yew::Callback;
 
+use crate::net::ConnId;
 use crate::shell::{Lab, TerminalId};
 use crate::time::Instant;
 
@@ -45,6 +47,29 @@ struct View {
     panel: Option<&'static str>,
     /// What the Mailboxes panel shows.
     mailboxes: MailboxesView,
+    /// The session the Sessions panel shows.
+    session: SessionChoice,
+    /// What the Reference panel shows.
+    reference: ReferenceView,
+}
+
+/// Which session the Sessions panel shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SessionChoice {
+    /// The session of the terminal shown, or else the newest one: it follows the student.
+    #[default]
+    Follow,
+    /// The one the student chose.
+    Pinned(ConnId),
+}
+
+/// What the Reference panel shows: one protocol (or all) and a filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReferenceView {
+    /// `SMTP`, `POP3` or `IMAP`; `None` for all three.
+    pub protocol: Option<&'static str>,
+    /// Words that an entry must contain (empty: every entry).
+    pub query: String,
 }
 
 /// What the Mailboxes panel is looking at. Names, not references: whatever they name may have
@@ -97,6 +122,8 @@ impl View {
             epoch,
             panel: None,
             mailboxes: MailboxesView::default(),
+            session: SessionChoice::Follow,
+            reference: ReferenceView::default(),
         };
         view.saw(active, lab.terminal(active).printed());
         view
@@ -172,16 +199,16 @@ impl LabHandle {
     /// autologout, say) and prints what servers sent meanwhile; re-renders only if something was
     /// printed.
     pub fn tick(&self) {
-        let (printed, stores_changed) = {
+        let (printed, world_changed) = {
             let mut lab = self.lab.borrow_mut();
-            let before = store_changes(&lab);
+            let before = activity(&lab);
             lab.world_mut().advance_to(browser_now());
             let printed = lab.poll();
-            (printed, store_changes(&lab) != before)
+            (printed, activity(&lab) != before)
         };
         // A relay retry that delivered, or an autologout that expunged, changed a store: the
-        // Mailboxes panel shows it.
-        if printed || stores_changed {
+        // Mailboxes panel shows it; a retry that failed again, the Network panel.
+        if printed || world_changed {
             self.changed();
         }
     }
@@ -208,6 +235,28 @@ impl LabHandle {
         self.changed();
     }
 
+    /// Which session the Sessions panel shows.
+    pub fn session_choice(&self) -> SessionChoice {
+        self.view.borrow().session
+    }
+
+    /// Shows a chosen session, or follows the terminal again.
+    pub fn choose_session(&self, choice: SessionChoice) {
+        self.view.borrow_mut().session = choice;
+        self.changed();
+    }
+
+    /// What the Reference panel shows.
+    pub fn reference(&self) -> ReferenceView {
+        self.view.borrow().reference.clone()
+    }
+
+    /// Changes what the Reference panel shows.
+    pub fn set_reference(&self, view: ReferenceView) {
+        self.view.borrow_mut().reference = view;
+        self.changed();
+    }
+
     /// Replaces the lab with a fresh one (the clock keeps running forward): one terminal.
     pub fn replace_with_fresh(&self) {
         {
@@ -217,10 +266,13 @@ impl LabHandle {
             let mut view = self.view.borrow_mut();
             let epoch = view.epoch.wrapping_add(1);
             let (panel, mailboxes) = (view.panel, std::mem::take(&mut view.mailboxes));
+            let reference = std::mem::take(&mut view.reference);
             *view = View::new(&lab, epoch);
-            // The page around the terminals stays as the user arranged it.
+            // The page around the terminals stays as the user arranged it (a fresh world has
+            // no sessions: the Sessions panel follows again).
             view.panel = panel;
             view.mailboxes = mailboxes;
+            view.reference = reference;
         }
         self.changed();
     }
@@ -365,11 +417,21 @@ impl Default for LabHandle {
     }
 }
 
-/// A number that changes whenever any mail store changes (each store counts its changes).
-fn store_changes(lab: &Lab) -> u64 {
-    lab.world()
+/// What the panels show of the world moving by itself (when the clock fires a retry or a
+/// timer): every store's change count, the relay log's last number, the queue and the
+/// connections. Two equal values mean nothing worth a re-render happened.
+fn activity(lab: &Lab) -> (u64, u64, usize, usize) {
+    let world = lab.world();
+    let stores = world
         .hosts()
-        .fold(0u64, |sum, h| sum.wrapping_add(h.store().current_seq()))
+        .fold(0u64, |sum, h| sum.wrapping_add(h.store().current_seq()));
+    let relays = world.relay_log().next_back().map_or(0, |r| r.seq);
+    (
+        stores,
+        relays,
+        world.queue().len(),
+        world.connections().count(),
+    )
 }
 
 /// The browser's wall clock as a world instant (the page's default clock follows real time).

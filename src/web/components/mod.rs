@@ -3,8 +3,13 @@
 
 pub mod mailboxes;
 pub mod message;
+pub mod network;
 pub mod panels;
+pub mod reference;
+pub mod sequence;
+pub mod sessions;
 pub mod start;
+pub mod state_diagram;
 pub mod tabs;
 pub mod terminal;
 pub mod theme;
