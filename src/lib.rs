@@ -23,6 +23,7 @@
 //! [`net::World`] connection, whose server machine answers.
 
 pub mod imap;
+pub mod lowercase;
 pub mod mail;
 pub mod net;
 pub mod pop3;
