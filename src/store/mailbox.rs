@@ -289,12 +289,18 @@ impl Mailbox {
         &mut self,
         keywords: impl Iterator<Item = &'a Keyword>,
     ) -> Result<(), StoreError> {
-        let mut new: BTreeSet<&Keyword> = BTreeSet::new();
-        new.extend(keywords.filter(|k| !self.keywords.contains(*k)));
-        if self.keywords.len() + new.len() > MAX_KEYWORDS {
-            return Err(StoreError::TooManyKeywords {
-                limit: MAX_KEYWORDS,
-            });
+        // A short list, not a BTreeSet<&Keyword>: one BTree less in the wasm, and it never holds
+        // more than MAX_KEYWORDS + 1 (the first spelling of each keyword is kept, as a set would).
+        let mut new: Vec<&Keyword> = Vec::new();
+        for keyword in keywords {
+            if !self.keywords.contains(keyword) && !new.contains(&keyword) {
+                new.push(keyword);
+                if self.keywords.len() + new.len() > MAX_KEYWORDS {
+                    return Err(StoreError::TooManyKeywords {
+                        limit: MAX_KEYWORDS,
+                    });
+                }
+            }
         }
         self.keywords.extend(new.into_iter().cloned());
         Ok(())
