@@ -31,6 +31,7 @@ pub mod sasl;
 pub mod shell;
 pub mod smtp;
 pub mod sort;
+pub mod sorted;
 pub mod store;
 pub mod time;
 pub mod wire;

@@ -5,10 +5,11 @@
 //! client machine, the client's bytes to the server, until the client says it is done. Every
 //! exchange is recorded, so the terminal and the UI can show the dialogue line by line.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::{Delivery, NetError, World};
 use crate::pop3::client::{Client, ClientError, Config, Output, Report};
+use crate::sorted::SortedSet;
 
 /// One chunk of a recorded dialogue.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +30,7 @@ pub struct LocalMessage {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Agent {
     /// POP3 UIDLs already downloaded (download-and-keep does not fetch them again).
-    pub seen: BTreeSet<String>,
+    pub seen: SortedSet<String>,
     /// The local mailbox, oldest first.
     pub local: Vec<LocalMessage>,
 }
