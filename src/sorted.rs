@@ -35,6 +35,15 @@ impl<T> SortedSet<T> {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// Keeps the elements `keep` says yes to, in order.
+    pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
+        self.0.retain(keep);
+    }
 }
 
 impl<T: Ord> SortedSet<T> {

@@ -348,7 +348,7 @@ impl Store {
             uid_validity: target.uid_validity,
             uid: target.uid_next,
         };
-        let mut set = std::collections::BTreeSet::new();
+        let mut set = SortedSet::new();
         set.extend(keywords.iter().cloned());
         let keywords = set;
         target.insert(vec![Message {
