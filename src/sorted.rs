@@ -219,6 +219,21 @@ impl<K: Ord, V> SortedMap<K, V> {
         self.find(key).ok().map(|at| self.0.remove(at).1)
     }
 
+    /// The value for `key`, made with `V::default()` if there was none (`entry(key).or_default()`).
+    pub fn get_or_default(&mut self, key: K) -> &mut V
+    where
+        V: Default,
+    {
+        let at = match self.find(&key) {
+            Ok(at) => at,
+            Err(at) => {
+                self.0.insert(at, (key, V::default()));
+                at
+            }
+        };
+        &mut self.0[at].1
+    }
+
     /// The entries whose keys come after `key`, in order.
     pub fn after<Q: Ord + ?Sized>(&self, key: &Q) -> impl Iterator<Item = (&K, &V)>
     where
