@@ -22,6 +22,7 @@
 //! Start reading at [`shell::Lab::exec`]: a typed line becomes a command or bytes on a
 //! [`net::World`] connection, whose server machine answers.
 
+pub mod base64;
 pub mod imap;
 pub mod lowercase;
 pub mod mail;
