@@ -161,19 +161,19 @@ fn host_expr(h: &HostSpec) -> String {
     let [a, b, c, d] = h.address.octets();
     let mut accounts = Vec::new();
     for account in &h.accounts {
-        let mut mailboxes = String::from("BTreeMap::new()");
+        let mut mailboxes = String::from("Vec::new()");
         if !account.mailboxes.is_empty() {
-            mailboxes = String::from("{ let mut m = BTreeMap::new(); ");
+            mailboxes = String::from("vec![");
             for (name, messages) in &account.mailboxes {
                 let messages: Vec<String> = messages.iter().map(message_expr).collect();
                 let _ = write!(
                     mailboxes,
-                    "m.insert(s({}), vec![{}]); ",
+                    "(s({}), vec![{}]), ",
                     lit(name),
                     messages.join(", ")
                 );
             }
-            mailboxes.push_str("m }");
+            mailboxes.push(']');
         }
         accounts.push(format!(
             "AccountSpec {{ user: s({}), password: s({}), addresses: {}, mailboxes: {mailboxes} }}",
