@@ -23,7 +23,9 @@
 //! Start reading at [`shell::Lab::exec`]: a typed line becomes a command or bytes on a
 //! [`net::World`] connection, whose server machine answers.
 
+pub mod base64;
 pub mod imap;
+pub mod lowercase;
 pub mod mail;
 pub mod net;
 pub mod pop3;
@@ -32,6 +34,7 @@ pub mod sasl;
 pub mod shell;
 pub mod smtp;
 pub mod sort;
+pub mod sorted;
 pub mod store;
 pub mod time;
 pub mod wire;

@@ -3,7 +3,7 @@
 //!
 //! Invariants: pure functions of their inputs; malformed responses are errors, never panics.
 
-use base64::Engine as _;
+use crate::base64::STANDARD;
 use md5::{Digest, Md5};
 
 /// Why a SASL response was refused.
@@ -29,14 +29,12 @@ pub fn decode(response: &[u8]) -> Result<Vec<u8>, SaslError> {
     if response == b"=" {
         return Ok(Vec::new());
     }
-    base64::engine::general_purpose::STANDARD
-        .decode(response)
-        .map_err(|_| SaslError::Base64)
+    STANDARD.decode(response).ok_or(SaslError::Base64)
 }
 
 /// Encodes a challenge or response for the wire.
 pub fn encode(data: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(data)
+    STANDARD.encode(data)
 }
 
 /// The three fields of a PLAIN response (RFC 4616 §2): `[authzid] NUL authcid NUL passwd`.

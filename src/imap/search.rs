@@ -10,6 +10,7 @@ use std::cell::OnceCell;
 
 use super::command::{Date, SearchKey};
 use super::selected::{Target, View};
+use crate::lowercase::to_lowercase;
 use crate::mail::Message as Parsed;
 use crate::mail::date::parse_rfc5322;
 use crate::mail::encoded_word::decode_unstructured;
@@ -153,8 +154,8 @@ impl<'a> Candidate<'a> {
 }
 
 fn contains(haystack: &str, needle: &[u8]) -> bool {
-    let needle = String::from_utf8_lossy(needle).to_lowercase();
-    needle.is_empty() || haystack.to_lowercase().contains(&needle)
+    let needle = to_lowercase(&String::from_utf8_lossy(needle));
+    needle.is_empty() || to_lowercase(haystack).contains(&needle)
 }
 
 fn day_of(instant: Instant) -> (u64, u8, u8) {

@@ -9,7 +9,7 @@
 //! ascend); an EXPUNGE is never written while `allow_expunge` is false (during FETCH, STORE and
 //! SEARCH); a message expunged elsewhere but not yet announced keeps its sequence number.
 
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 use super::command::{Seq, SequenceSet};
 use super::response::{Code, Untagged};
@@ -35,7 +35,7 @@ pub struct View {
     /// Flags changed by another session, not yet announced.
     flags_changed: UidSet,
     /// The keywords announced in the last FLAGS response.
-    keywords: BTreeSet<Keyword>,
+    keywords: SortedSet<Keyword>,
     /// The number of messages last announced (EXISTS) and the RECENT count.
     announced: (usize, usize),
     /// The mailbox was deleted by another session.

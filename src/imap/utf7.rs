@@ -8,20 +8,8 @@
 //! "MUST NOT depend upon the server" checking it), so `encode(decode(b)?) == b` for every `b`
 //! it accepts; neither panics on any input.
 
-use base64::Engine as _;
-use base64::alphabet;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use crate::base64::MODIFIED;
 use std::fmt;
-
-/// Modified BASE64 (RFC 3501 §5.1.3): RFC 2045 base64 with `,` for `/`, without padding, and
-/// with the unused bits of the last character zero (so each run has exactly one spelling).
-const MODIFIED_BASE64: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::IMAP_MUTF7,
-    GeneralPurposeConfig::new()
-        .with_encode_padding(false)
-        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
-        .with_decode_allow_trailing_bits(false),
-);
 
 /// Why octets are not a canonical modified UTF-7 name; `at` is the offset of the offending
 /// octet (for a run, of its `&`).
@@ -76,7 +64,7 @@ pub fn encode(name: &str) -> String {
     let flush = |run: &mut Vec<u8>, out: &mut String| {
         if !run.is_empty() {
             out.push('&');
-            out.push_str(&MODIFIED_BASE64.encode(&run));
+            out.push_str(&MODIFIED.encode(run));
             out.push('-');
             run.clear();
         }
@@ -128,9 +116,9 @@ pub fn decode(wire: &[u8]) -> Result<String, Utf7Error> {
             return Err(Utf7Error::Unterminated { at: start });
         };
         let encoded = body.get(..len).unwrap_or_default();
-        let octets = MODIFIED_BASE64
+        let octets = MODIFIED
             .decode(encoded)
-            .map_err(|_| Utf7Error::BadBase64 { at: start })?;
+            .ok_or(Utf7Error::BadBase64 { at: start })?;
         if octets.len() % 2 != 0 {
             return Err(Utf7Error::BadUtf16 { at: start });
         }

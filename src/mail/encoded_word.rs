@@ -11,9 +11,8 @@
 //! each other or from text, an RFC 2231 language suffix (`UTF-8*fr`), lowercase hex, and a
 //! character split across adjacent encoded-words of the same charset are all accepted.
 
-use base64::Engine as _;
-
-use super::encoding::{BASE64_LENIENT, Charset, base64_encode, hex_octet, parse_hex_octet};
+use super::encoding::{Charset, base64_encode, hex_octet, parse_hex_octet};
+use crate::base64::LENIENT;
 
 /// RFC 2047 §2: an encoded-word is at most 75 characters long.
 const MAX_ENCODED_WORD: usize = 75;
@@ -101,7 +100,7 @@ impl EncodedWord {
         // RFC 2047 §2: the encoding letter is case-independent.
         let octets = match encoding {
             "Q" | "q" => decode_q(encoded_text)?,
-            "B" | "b" => BASE64_LENIENT.decode(encoded_text).ok()?,
+            "B" | "b" => LENIENT.decode(encoded_text.as_bytes())?,
             _ => return None,
         };
         Some((EncodedWord { charset, octets }, after))

@@ -10,22 +10,10 @@
 //! separated by CRLF, and their decoders give back what they were given (for quoted-printable,
 //! with each bare LF made a CRLF).
 
-use base64::Engine as _;
-use base64::alphabet;
-use base64::engine::general_purpose::STANDARD;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use crate::base64::{LENIENT, STANDARD};
 
 /// RFC 2045 §6.7 rule 5 and §6.8: encoded lines are at most 76 characters, CRLF not counted.
 const MAX_ENCODED_LINE: usize = 76;
-
-/// Decodes base64 whether or not it is padded, and whatever the unused bits of its last
-/// character are.
-pub(crate) const BASE64_LENIENT: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::STANDARD,
-    GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-        .with_decode_allow_trailing_bits(true),
-);
 
 /// Decodes a base64 body the lenient way RFC 2045 §6.8 asks for.
 pub fn base64_decode(input: &[u8]) -> Vec<u8> {
@@ -41,7 +29,7 @@ pub fn base64_decode(input: &[u8]) -> Vec<u8> {
     if data.len() % 4 == 1 {
         data.pop();
     }
-    BASE64_LENIENT.decode(&data).unwrap_or_default()
+    LENIENT.decode(&data).unwrap_or_default()
 }
 
 /// Encodes a body as base64 in CRLF-terminated lines of at most 76 characters (RFC 2045 §6.8).

@@ -5,10 +5,9 @@
 //! client machine, the client's bytes to the server, until the client says it is done. Every
 //! exchange is recorded, so the terminal and the UI can show the dialogue line by line.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use super::{Delivery, NetError, World};
 use crate::pop3::client::{Client, ClientError, Config, Output, Report};
+use crate::sorted::{SortedMap, SortedSet};
 
 /// One chunk of a recorded dialogue.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +28,7 @@ pub struct LocalMessage {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Agent {
     /// POP3 UIDLs already downloaded (download-and-keep does not fetch them again).
-    pub seen: BTreeSet<String>,
+    pub seen: SortedSet<String>,
     /// The local mailbox, oldest first.
     pub local: Vec<LocalMessage>,
 }
@@ -37,7 +36,7 @@ pub struct Agent {
 /// The user agents of a world, by name (`bob@laptop`).
 #[derive(Clone, Debug, Default)]
 pub struct Agents {
-    agents: BTreeMap<String, Agent>,
+    agents: SortedMap<String, Agent>,
 }
 
 impl Agents {
@@ -56,7 +55,7 @@ impl Agents {
     }
 
     fn entry(&mut self, name: &str) -> &mut Agent {
-        self.agents.entry(name.to_string()).or_default()
+        self.agents.get_or_default(name.to_string())
     }
 }
 

@@ -6,14 +6,14 @@
 //! itself. Addresses come from 192.0.2.0/24 (TEST-NET-1, RFC 5737): documentation addresses that
 //! no real host uses, so nothing in the lab can be mistaken for a real machine.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::net::Ipv4Addr;
 
 /// The A records of the virtual internet.
 #[derive(Clone, Debug, Default)]
 pub struct Dns {
-    a: BTreeMap<String, Ipv4Addr>,
-    mx: BTreeMap<String, Vec<Mx>>,
+    a: SortedMap<String, Ipv4Addr>,
+    mx: SortedMap<String, Vec<Mx>>,
 }
 
 /// An MX record: mail for the domain goes to `host`; lower preferences are tried first.
@@ -44,7 +44,7 @@ impl Dns {
 
     /// Adds an MX record for `domain`.
     pub fn add_mx(&mut self, domain: &str, preference: u16, host: &str) {
-        let records = self.mx.entry(normalize(domain)).or_default();
+        let records = self.mx.get_or_default(normalize(domain));
         records.push(Mx {
             preference,
             host: normalize(host),

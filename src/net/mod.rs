@@ -396,7 +396,7 @@ impl World {
             .iter()
             .chain(self.connections.iter().map(Connection::record))
             .collect();
-        all.sort_by_key(|r| r.id);
+        crate::sort::sort_by(&mut all, |a, b| a.id.cmp(&b.id));
         all
     }
 

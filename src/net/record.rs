@@ -161,7 +161,7 @@ impl SessionRecord {
                 lines.push((at, side == 1, line));
             }
         }
-        lines.sort_by_key(|(at, _, _)| *at);
+        crate::sort::sort_by(&mut lines, |a, b| a.0.cmp(&b.0));
         lines
     }
 

@@ -34,7 +34,6 @@ pub const TEXTBOOK: &str = include_str!("../../scenarios/textbook.json");
 /// and the derived deserializers were a sixth of the gzipped wasm).
 mod builtin {
     use super::spec::{AccountSpec, HostSpec, MessageSpec, MxSpec, Scenario};
-    use std::collections::BTreeMap;
     use std::net::Ipv4Addr;
 
     fn s(text: &str) -> String {

@@ -11,7 +11,7 @@
 //! Invariants: loading never panics and says what is wrong; a state saved from a world of
 //! another scenario (a host missing or added) is refused rather than half applied.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,7 @@ use super::queue::Queued;
 use super::{IdSource, Scenario, World};
 use crate::smtp::Address;
 use crate::smtp::server::{DsnRequest, RelayJob};
+use crate::sorted::SortedSet;
 use crate::store::{SnapshotError, Store};
 use crate::time::Instant;
 
@@ -116,7 +117,7 @@ struct SavedQueued {
 
 #[derive(Serialize, Deserialize)]
 struct SavedAgent {
-    seen: BTreeSet<String>,
+    seen: SortedSet<String>,
     /// (UIDL, base64 octets), oldest first.
     local: Vec<(String, String)>,
 }

@@ -11,12 +11,13 @@
 //! ahead of a RETR's answer), so download-and-delete cannot lose mail; every server line is
 //! parsed with the same [`Response`] type the server writes.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 
 use super::command::{Command, MsgNumber};
 use super::response::Response;
 use super::server::apop_digest;
+use crate::sorted::SortedSet;
 use crate::wire::{Framed, LineReader, unstuff};
 
 /// Download-and-delete or download-and-keep.
@@ -44,7 +45,7 @@ pub struct Config {
     pub mode: Mode,
     pub login: Login,
     /// UIDLs this client has already downloaded (download-and-keep skips them).
-    pub seen: BTreeSet<String>,
+    pub seen: SortedSet<String>,
 }
 
 /// What the client gives its driver.

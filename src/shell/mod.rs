@@ -789,16 +789,23 @@ fn capitalize(text: &str) -> String {
 
 /// Lays out rows under a header, columns padded to their widest cell.
 fn table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> Vec<Line> {
-    let mut widths = header.map(str::len);
-    for row in rows {
+    layout(&header, rows.as_flattened())
+}
+
+/// [`table`] for any number of columns: `cells` holds the rows one after another, so the wasm
+/// carries one compiled layout instead of one per column count.
+fn layout(header: &[&str], cells: &[String]) -> Vec<Line> {
+    let columns = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in cells.chunks(columns) {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let format_row = |cells: Vec<&str>| {
+    let format_row = |cells: &mut dyn Iterator<Item = &str>| {
         let mut text = String::new();
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            if i + 1 == N {
+        for (i, (cell, &w)) in cells.zip(&widths).enumerate() {
+            if i + 1 == columns {
                 text.push_str(cell);
             } else {
                 text.push_str(&format!("{cell:<w$}  "));
@@ -806,10 +813,11 @@ fn table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> Vec<Line> {
         }
         Line::info(text.trim_end().to_string())
     };
-    let mut lines = vec![format_row(header.to_vec())];
+    let mut lines = vec![format_row(&mut header.iter().copied())];
     lines.extend(
-        rows.iter()
-            .map(|r| format_row(r.iter().map(String::as_str).collect())),
+        cells
+            .chunks(columns)
+            .map(|r| format_row(&mut r.iter().map(String::as_str))),
     );
     lines
 }

@@ -6,8 +6,7 @@
 //! DELETE of a name with inferiors leaves a \Noselect name behind); a \Noselect name holds no
 //! messages, by construction.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Bound;
+use crate::sorted::{SortedMap, SortedSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -71,8 +70,8 @@ pub(super) struct Account {
     /// Aliases: local parts valid in every domain of the host, or full addresses.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) addresses: Vec<String>,
-    pub(super) mailboxes: BTreeMap<MailboxName, Entry>,
-    pub(super) subscriptions: BTreeSet<MailboxName>,
+    pub(super) mailboxes: SortedMap<MailboxName, Entry>,
+    pub(super) subscriptions: SortedSet<MailboxName>,
 }
 
 impl Account {
@@ -86,8 +85,8 @@ impl Account {
             name: name.to_owned(),
             password: password.to_owned(),
             addresses: addresses.iter().map(|&a| a.to_owned()).collect(),
-            mailboxes: BTreeMap::new(),
-            subscriptions: BTreeSet::new(),
+            mailboxes: SortedMap::new(),
+            subscriptions: SortedSet::new(),
         };
         for ((name, special_use), validity) in DEFAULT_MAILBOXES
             .into_iter()
@@ -273,10 +272,8 @@ impl Account {
 
     /// Inferiors sort right after their superior, so only the next name needs a look.
     fn has_inferiors(&self, name: &MailboxName) -> bool {
-        let mut after = self
-            .mailboxes
-            .range((Bound::Excluded(name), Bound::Unbounded));
-        after
+        self.mailboxes
+            .after(name)
             .next()
             .is_some_and(|(next, _)| next.is_inferior_of(name))
     }

@@ -9,7 +9,7 @@
 //! not yet been announced to any session. A read-write SELECT claims those messages, raising
 //! the floor to UIDNEXT, so exactly one session sees each message as recent.
 
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 use std::fmt;
 use std::num::NonZeroU32;
 
@@ -68,8 +68,8 @@ pub struct Mailbox {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) special_use: Option<SpecialUse>,
     /// The keywords defined in this mailbox (IMAP's FLAGS response): they only accumulate.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub(super) keywords: BTreeSet<Keyword>,
+    #[serde(default, skip_serializing_if = "SortedSet::is_empty")]
+    pub(super) keywords: SortedSet<Keyword>,
     pub(super) messages: Vec<Message>,
 }
 
@@ -114,7 +114,7 @@ pub struct Status {
 pub struct MessageFlags {
     pub uid: Uid,
     pub flags: Flags,
-    pub keywords: BTreeSet<Keyword>,
+    pub keywords: SortedSet<Keyword>,
 }
 
 /// The APPENDUID data of an APPEND (RFC 4315 §3).
@@ -146,7 +146,7 @@ impl Mailbox {
             uid_next: Uid::MIN,
             recent_floor: Uid::MIN,
             special_use,
-            keywords: BTreeSet::new(),
+            keywords: SortedSet::new(),
             messages: Vec::new(),
         }
     }
@@ -165,7 +165,7 @@ impl Mailbox {
     }
 
     /// The keywords defined in this mailbox, for the FLAGS and PERMANENTFLAGS responses.
-    pub fn keywords(&self) -> &BTreeSet<Keyword> {
+    pub fn keywords(&self) -> &SortedSet<Keyword> {
         &self.keywords
     }
 
@@ -289,12 +289,18 @@ impl Mailbox {
         &mut self,
         keywords: impl Iterator<Item = &'a Keyword>,
     ) -> Result<(), StoreError> {
-        let mut new: BTreeSet<&Keyword> = BTreeSet::new();
-        new.extend(keywords.filter(|k| !self.keywords.contains(*k)));
-        if self.keywords.len() + new.len() > MAX_KEYWORDS {
-            return Err(StoreError::TooManyKeywords {
-                limit: MAX_KEYWORDS,
-            });
+        // A short list, not a set of references: one compiled set less in the wasm; it never holds
+        // more than MAX_KEYWORDS + 1 (the first spelling of each keyword is kept, as a set would).
+        let mut new: Vec<&Keyword> = Vec::new();
+        for keyword in keywords {
+            if !self.keywords.contains(keyword) && !new.contains(&keyword) {
+                new.push(keyword);
+                if self.keywords.len() + new.len() > MAX_KEYWORDS {
+                    return Err(StoreError::TooManyKeywords {
+                        limit: MAX_KEYWORDS,
+                    });
+                }
+            }
         }
         self.keywords.extend(new.into_iter().cloned());
         Ok(())

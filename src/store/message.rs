@@ -4,7 +4,7 @@
 //! never reused. The store never parses a message: the octets are kept as given
 //! and shared (`Arc<[u8]>`), so COPY and MOVE do not duplicate them.
 
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -50,8 +50,8 @@ impl fmt::Display for Uid {
 pub struct Message {
     pub(super) uid: Uid,
     pub(super) flags: Flags,
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub(super) keywords: BTreeSet<Keyword>,
+    #[serde(default, skip_serializing_if = "SortedSet::is_empty")]
+    pub(super) keywords: SortedSet<Keyword>,
     #[serde(with = "unix_millis")]
     pub(super) internal_date: Instant,
     #[serde(with = "base64_octets")]
@@ -67,7 +67,7 @@ impl Message {
         self.flags
     }
 
-    pub fn keywords(&self) -> &BTreeSet<Keyword> {
+    pub fn keywords(&self) -> &SortedSet<Keyword> {
         &self.keywords
     }
 

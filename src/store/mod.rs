@@ -30,12 +30,12 @@ mod name;
 mod snapshot;
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::sorted::SortedSet;
 use crate::time::Instant;
 use account::{Account, Event};
 use feed::Feed;
@@ -62,7 +62,7 @@ pub struct Store {
     state: State,
     feed: Feed,
     /// The accounts whose maildrop a POP3 session holds.
-    locks: BTreeSet<String>,
+    locks: SortedSet<String>,
 }
 
 /// What a snapshot keeps.
@@ -98,7 +98,7 @@ impl Store {
         Store {
             state,
             feed: Feed::default(),
-            locks: BTreeSet::new(),
+            locks: SortedSet::new(),
         }
     }
 
@@ -348,7 +348,7 @@ impl Store {
             uid_validity: target.uid_validity,
             uid: target.uid_next,
         };
-        let mut set = BTreeSet::new();
+        let mut set = SortedSet::new();
         set.extend(keywords.iter().cloned());
         let keywords = set;
         target.insert(vec![Message {

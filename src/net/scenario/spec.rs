@@ -48,9 +48,19 @@ pub struct AccountSpec {
     pub password: String,
     #[serde(default)]
     pub addresses: Vec<String>,
-    /// Mailbox name → messages, oldest first (INBOX and the special-use mailboxes always exist).
-    #[serde(default)]
-    pub mailboxes: BTreeMap<String, Vec<MessageSpec>>,
+    /// Mailbox name → messages, oldest first (INBOX and the special-use mailboxes always exist),
+    /// in name order. Read as a JSON object (a name given twice keeps its last list, as a map
+    /// does) but kept as a list, so the page that builds the textbook world carries no BTree for it.
+    #[serde(default, deserialize_with = "by_name")]
+    pub mailboxes: Vec<(String, Vec<MessageSpec>)>,
+}
+
+/// A JSON object of mailboxes, read as a map and kept in name order.
+fn by_name<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<(String, Vec<MessageSpec>)>, D::Error> {
+    let map: BTreeMap<String, Vec<MessageSpec>> = Deserialize::deserialize(deserializer)?;
+    Ok(map.into_iter().collect())
 }
 
 /// A stored message of a scenario.
