@@ -75,7 +75,7 @@ fn until(now: Instant, then: Instant) -> String {
     match secs {
         0 => "due".to_string(),
         1..=59 => format!("in {secs} s"),
-        _ if secs % 60 == 0 => format!("in {} min", secs / 60),
+        _ if secs.is_multiple_of(60) => format!("in {} min", secs / 60),
         _ => format!("in {} min {} s", secs / 60, secs % 60),
     }
 }
