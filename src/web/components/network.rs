@@ -15,12 +15,6 @@ use crate::time::Instant;
 use crate::web::LabHandle;
 use crate::web::state::SessionChoice;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub lab: LabHandle,
-    pub generation: u64,
-}
-
 /// How many relays of the log are listed (the newest).
 const RECENT_RELAYS: usize = 8;
 
@@ -80,9 +74,10 @@ fn until(now: Instant, then: Instant) -> String {
     }
 }
 
-#[function_component(Network)]
-pub fn network(props: &Props) -> Html {
-    props.lab.read(|l| render(&props.lab, l.world()))
+/// The panel, drawn (a plain function, not a component: it keeps no state of its own, and each
+/// component costs the page its own copy of yew's lifecycle code).
+pub fn network(lab: &LabHandle) -> Html {
+    lab.read(|l| render(lab, l.world()))
 }
 
 fn render(lab: &LabHandle, world: &World) -> Html {

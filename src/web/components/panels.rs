@@ -11,9 +11,9 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use super::mailboxes::Mailboxes;
-use super::network::Network;
-use super::reference::Reference;
-use super::sessions::Sessions;
+use super::network::network;
+use super::reference::reference;
+use super::sessions::sessions;
 use super::start::Start;
 use super::tabs::{focus_by_id, roving_target, tab_list};
 use crate::shell::TerminalId;
@@ -54,19 +54,19 @@ pub const PANELS: &[Panel] = &[
         id: "sessions",
         name: "Sessions",
         wide: true,
-        render: |p| html! { <Sessions lab={p.lab.clone()} terminal={p.terminal} generation={p.generation} /> },
+        render: |p| sessions(&p.lab, p.terminal, p.generation),
     },
     Panel {
         id: "network",
         name: "Network",
         wide: true,
-        render: |p| html! { <Network lab={p.lab.clone()} generation={p.generation} /> },
+        render: |p| network(&p.lab),
     },
     Panel {
         id: "reference",
         name: "Reference",
         wide: true,
-        render: |p| html! { <Reference lab={p.lab.clone()} generation={p.generation} /> },
+        render: |p| reference(&p.lab),
     },
 ];
 

@@ -10,12 +10,6 @@ use crate::reference::{Entry, PROTOCOLS};
 use crate::web::LabHandle;
 use crate::web::state::ReferenceView;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub lab: LabHandle,
-    pub generation: u64,
-}
-
 fn entries(list: &[Entry], query: &str, code: bool) -> Html {
     list.iter()
         .filter(|e| e.matches(query))
@@ -41,11 +35,11 @@ fn entries(list: &[Entry], query: &str, code: bool) -> Html {
         .collect()
 }
 
-#[function_component(Reference)]
-pub fn reference(props: &Props) -> Html {
-    let view = props.lab.reference();
+/// The panel, drawn (a plain function, not a component: it keeps no state of its own).
+pub fn reference(lab: &LabHandle) -> Html {
+    let view = lab.reference();
     let oninput = {
-        let lab = props.lab.clone();
+        let lab = lab.clone();
         let view = view.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
@@ -60,7 +54,7 @@ pub fn reference(props: &Props) -> Html {
         .map(|choice| {
             let on = view.protocol == choice;
             let onclick = {
-                let lab = props.lab.clone();
+                let lab = lab.clone();
                 let view = view.clone();
                 Callback::from(move |_: MouseEvent| {
                     lab.set_reference(ReferenceView {

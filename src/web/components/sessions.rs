@@ -20,14 +20,6 @@ use crate::shell::{Lab, TerminalId, clock, status, visible};
 use crate::web::LabHandle;
 use crate::web::state::SessionChoice;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub lab: LabHandle,
-    /// The terminal shown, whose session the panel follows.
-    pub terminal: TerminalId,
-    pub generation: u64,
-}
-
 /// One session as a row of the list.
 struct Item {
     id: ConnId,
@@ -87,19 +79,19 @@ fn list_target(key: &str, at: usize, len: usize) -> Option<usize> {
     }
 }
 
-#[function_component(Sessions)]
-pub fn sessions(props: &Props) -> Html {
-    let lab = &props.lab;
+/// The panel, drawn for `terminal_id`, the terminal shown, whose session it follows (a plain
+/// function, not a component: it keeps no state of its own).
+pub fn sessions(lab: &LabHandle, terminal_id: TerminalId, generation: u64) -> Html {
     let choice = lab.session_choice();
     let following = choice == SessionChoice::Follow;
     let (items, shown, own) = lab.read(|l| {
         (
             items(l.world()),
-            shown_session(l, choice, props.terminal),
-            l.terminal(props.terminal).connection(),
+            shown_session(l, choice, terminal_id),
+            l.terminal(terminal_id).connection(),
         )
     });
-    let terminal = props.terminal.number();
+    let terminal = terminal_id.number();
 
     let follow = {
         let lab = lab.clone();
@@ -188,9 +180,9 @@ pub fn sessions(props: &Props) -> Html {
             </section>
             if let Some(id) = shown {
                 <StateDiagram key={format!("state-{}", id.number())} lab={lab.clone()} session={id}
-                              generation={props.generation} />
+                              generation={generation} />
                 <Sequence key={format!("seq-{}", id.number())} lab={lab.clone()} session={id}
-                          generation={props.generation} />
+                          generation={generation} />
             }
         </>
     }
