@@ -13,7 +13,7 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use super::sequence::Sequence;
-use super::state_diagram::StateDiagram;
+use super::state_diagram::state_diagram;
 use super::tabs::focus_by_id;
 use crate::net::{ConnId, World};
 use crate::shell::{Lab, TerminalId, clock, status, visible};
@@ -179,8 +179,7 @@ pub fn sessions(lab: &LabHandle, terminal_id: TerminalId, generation: u64) -> Ht
                 }
             </section>
             if let Some(id) = shown {
-                <StateDiagram key={format!("state-{}", id.number())} lab={lab.clone()} session={id}
-                              generation={generation} />
+                <key={format!("state-{}", id.number())}>{state_diagram(lab, id)}</>
                 <Sequence key={format!("seq-{}", id.number())} lab={lab.clone()} session={id}
                           generation={generation} />
             }

@@ -13,13 +13,6 @@ use crate::shell::clock;
 use crate::web::LabHandle;
 use crate::web::state::ReferenceView;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub lab: LabHandle,
-    pub session: ConnId,
-    pub generation: u64,
-}
-
 /// What the diagram shows, read from the world.
 struct Facts {
     protocol: &'static str,
@@ -32,11 +25,12 @@ struct Facts {
     ended: Option<String>,
 }
 
-#[function_component(StateDiagram)]
-pub fn state_diagram(props: &Props) -> Html {
-    let facts = props.lab.read(|l| {
+/// The diagram of `session`, drawn (a plain function, not a component: it keeps no state of its
+/// own; the Sessions panel keys it by session, so another session's diagram is a new element).
+pub fn state_diagram(lab: &LabHandle, session: ConnId) -> Html {
+    let facts = lab.read(|l| {
         let world = l.world();
-        let record = world.session(props.session)?;
+        let record = world.session(session)?;
         let (protocol, phases) = record.protocol()?;
         Some(Facts {
             protocol,
@@ -47,7 +41,7 @@ pub fn state_diagram(props: &Props) -> Html {
                 .map(|(at, phase)| (clock(*at), *phase))
                 .collect(),
             now: world
-                .connection(props.session)
+                .connection(session)
                 .and_then(|c| c.state())
                 .map(|s| (s.phase, s.next)),
             ended: record.closed.map(|_| crate::shell::status(world, record)),
@@ -88,7 +82,7 @@ pub fn state_diagram(props: &Props) -> Html {
                 .iter()
                 .map(|command| match card.and_then(|p| p.command(command)) {
                     Some(entry) => {
-                        let lab = props.lab.clone();
+                        let lab = lab.clone();
                         let protocol = facts.protocol;
                         let query = entry.name;
                         let onclick = Callback::from(move |_: MouseEvent| {
@@ -122,7 +116,7 @@ pub fn state_diagram(props: &Props) -> Html {
             }
         }
         (None, Some(ended)) => html! {
-            <p class="hint">{format!("Session {}: {ended}.", props.session)}</p>
+            <p class="hint">{format!("Session {}: {ended}.", session)}</p>
         },
         (None, None) => Html::default(),
     };
