@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::components::panels::{self, Panels};
+use super::components::panels;
 use super::components::tabs::{self, Shortcut, Tabs};
 use super::components::terminal::Terminal;
 use super::components::theme::ThemeSwitch;
@@ -120,7 +120,7 @@ pub fn app() -> Html {
                     <Tabs {tabs} {active} notice={lab.notice()} {on_select} {on_close} {on_open} />
                     {panels}
                 </section>
-                <Panels lab={lab.clone()} terminal={active} {generation} />
+                {panels::panels(&panels::Props { lab: lab.clone(), terminal: active, generation })}
             </main>
         </div>
     }

@@ -19,7 +19,7 @@ use super::tabs::{focus_by_id, roving_target, tab_list};
 use crate::shell::TerminalId;
 use crate::web::LabHandle;
 
-#[derive(Properties, PartialEq)]
+/// What the panel area is drawn from.
 pub struct Props {
     pub lab: LabHandle,
     /// The terminal shown (where the Start panel's commands run).
@@ -84,7 +84,7 @@ fn panel_id(panel: &Panel) -> String {
     format!("panel-{}", panel.id)
 }
 
-#[function_component(Panels)]
+/// The panel area, drawn (a plain function, not a component: it keeps no state of its own).
 pub fn panels(props: &Props) -> Html {
     let shown = shown(&props.lab).map(|p| p.id);
     let tabs = PANELS
