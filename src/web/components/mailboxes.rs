@@ -21,12 +21,6 @@ use crate::store::{Flags, Store, Uid};
 use crate::web::LabHandle;
 use crate::web::state::{MailSource, MailboxesView};
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub lab: LabHandle,
-    pub generation: u64,
-}
-
 /// The most messages listed at once (the newest); the shell's `mailbox` lists them all.
 const MAX_ROWS: usize = 200;
 
@@ -51,11 +45,10 @@ struct Row {
     raw: Arc<[u8]>,
 }
 
-#[function_component(Mailboxes)]
-pub fn mailboxes(props: &Props) -> Html {
-    let lab = props.lab.clone();
+/// The panel, drawn (a plain function, not a component: it keeps no state of its own).
+pub fn mailboxes(lab: &LabHandle) -> Html {
     let view = lab.mailboxes();
-    lab.read(|l| render(&lab, l.world(), view))
+    lab.read(|l| render(lab, l.world(), view))
 }
 
 fn render(lab: &LabHandle, world: &World, view: MailboxesView) -> Html {

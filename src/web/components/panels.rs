@@ -10,11 +10,11 @@
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-use super::mailboxes::Mailboxes;
+use super::mailboxes::mailboxes;
 use super::network::network;
 use super::reference::reference;
 use super::sessions::sessions;
-use super::start::Start;
+use super::start::start;
 use super::tabs::{focus_by_id, roving_target, tab_list};
 use crate::shell::TerminalId;
 use crate::web::LabHandle;
@@ -42,13 +42,13 @@ pub const PANELS: &[Panel] = &[
         id: "start",
         name: "Start",
         wide: false,
-        render: |p| html! { <Start lab={p.lab.clone()} terminal={p.terminal} generation={p.generation} /> },
+        render: |p| start(&p.lab, p.terminal),
     },
     Panel {
         id: "mailboxes",
         name: "Mailboxes",
         wide: true,
-        render: |p| html! { <Mailboxes lab={p.lab.clone()} generation={p.generation} /> },
+        render: |p| mailboxes(&p.lab),
     },
     Panel {
         id: "sessions",

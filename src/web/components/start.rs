@@ -7,14 +7,6 @@ use super::tabs;
 use crate::shell::{KEYS, TerminalId};
 use crate::web::LabHandle;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub lab: LabHandle,
-    /// The terminal the quick start's commands run in (the one shown).
-    pub terminal: TerminalId,
-    pub generation: u64,
-}
-
 /// Commands a newcomer can run with one click.
 const QUICK_START: &[(&str, &str)] = &[
     ("help", "what the lab can do"),
@@ -44,9 +36,10 @@ const QUICK_START: &[(&str, &str)] = &[
     ),
 ];
 
-#[function_component(Start)]
-pub fn start(props: &Props) -> Html {
-    let hosts = props.lab.read(|lab| {
+/// The panel, drawn for `terminal`, where its commands run (a plain function, not a component:
+/// it keeps no state of its own).
+pub fn start(lab: &LabHandle, terminal: TerminalId) -> Html {
+    let hosts = lab.read(|lab| {
         lab.world()
             .hosts()
             .map(|h| {
@@ -73,8 +66,8 @@ pub fn start(props: &Props) -> Html {
     let quick = QUICK_START
         .iter()
         .map(|(command, what)| {
-            let lab = props.lab.clone();
-            let term = props.terminal;
+            let lab = lab.clone();
+            let term = terminal;
             let onclick = Callback::from(move |_: MouseEvent| {
                 lab.update(|l| l.exec(term, command));
             });
