@@ -10,9 +10,8 @@ use crate::reference::{Entry, PROTOCOLS};
 use crate::web::LabHandle;
 use crate::web::state::ReferenceView;
 
-fn entries(list: &[Entry], query: &str, code: bool) -> Html {
-    list.iter()
-        .filter(|e| e.matches(query))
+fn entries(list: impl Iterator<Item = Entry>, query: &str, code: bool) -> Html {
+    list.filter(|e| e.matches(query))
         .map(|e| {
             // A command is shown by its syntax; a reply by its code, with an example line.
             let (term, example) = if code {
@@ -77,8 +76,8 @@ pub fn reference(lab: &LabHandle) -> Html {
         .iter()
         .filter(|p| view.protocol.is_none_or(|name| name == p.name))
         .map(|p| {
-            let commands = p.commands.iter().filter(|e| e.matches(query)).count();
-            let replies = p.replies.iter().filter(|e| e.matches(query)).count();
+            let commands = p.commands().filter(|e| e.matches(query)).count();
+            let replies = p.replies().filter(|e| e.matches(query)).count();
             found += commands + replies;
             if commands + replies == 0 {
                 return Html::default();
@@ -89,12 +88,12 @@ pub fn reference(lab: &LabHandle) -> Html {
                     <h2 id={id}>{format!("{} — {}", p.name, p.rfc)}</h2>
                     if commands > 0 {
                         <h3>{"Commands"}</h3>
-                        <dl class="ref-list">{entries(p.commands, query, false)}</dl>
+                        <dl class="ref-list">{entries(p.commands(), query, false)}</dl>
                     }
                     if replies > 0 {
                         <h3>{"Replies"}</h3>
                         <p class="hint">{p.replies_intro}</p>
-                        <dl class="ref-list">{entries(p.replies, query, true)}</dl>
+                        <dl class="ref-list">{entries(p.replies(), query, true)}</dl>
                     }
                 </section>
             }
