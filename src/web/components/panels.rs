@@ -1,5 +1,5 @@
 //! The panel area beside the terminals (under them on a phone): a strip of tabs and the panel
-//! shown. Adding a panel is one component and one entry in [`PANELS`].
+//! shown. Adding a panel is one function and one entry in [`PANELS`].
 //!
 //! The strip follows the WAI-ARIA tabs pattern as the terminal strip does (`tabs.rs`, whose
 //! [`roving_target`] both use): `role="tablist"` of `role="tab"` buttons with roving tabindex,
