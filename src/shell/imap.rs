@@ -16,6 +16,7 @@ use crate::imap::utf7;
 use crate::mail::Message;
 use crate::mail::encoded_word::decode_unstructured;
 use crate::net::{IMAP_PORT, World};
+use crate::store::Flags;
 
 const USAGE: &str = "usage: imap USER folders | list | read N | search CRITERIA… | flag N FLAG | \
                      unflag N FLAG | delete N | expunge | copy N FOLDER | move N FOLDER | \
@@ -254,10 +255,10 @@ fn tasks(action: &str, rest: &[&str], folder: &str) -> Result<(Vec<Task>, Action
 
 /// `seen`, `flagged`, `\Flagged` or a keyword such as `$Important`.
 fn flag_name(word: &str) -> String {
-    const SYSTEM: [&str; 5] = ["Seen", "Answered", "Flagged", "Deleted", "Draft"];
+    // The store knows the system flags' names; a bare `seen` is `\Seen`.
     let bare = word.strip_prefix('\\').unwrap_or(word);
-    match SYSTEM.iter().find(|f| f.eq_ignore_ascii_case(bare)) {
-        Some(flag) => format!("\\{flag}"),
+    match Flags::from_name(&format!("\\{bare}")).and_then(|f| f.names().next()) {
+        Some(flag) => flag.to_string(),
         None => word.to_string(),
     }
 }
