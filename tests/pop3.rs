@@ -453,3 +453,28 @@ mod properties {
         assert_eq!(left, [498]);
     }
 }
+
+/// A server with no room left refuses the session with `-ERR [SYS/TEMP]` (RFC 2449 §8.1.2); the
+/// user agent reports it as an error, downloads nothing, and the mail stays on the server.
+#[test]
+fn a_full_server_refuses_the_user_agent_which_says_so_and_loses_nothing() {
+    use maillab::net::{ECHO_PORT, MAX_SESSIONS_PER_HOST};
+    let mut world = world();
+    for _ in 0..MAX_SESSIONS_PER_HOST {
+        world
+            .connect("student", HOST, ECHO_PORT)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let run = world
+        .fetch_pop3("bob on laptop", HOST, POP3_PORT, config(Mode::Delete))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let error = run.result.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(error.contains("too many sessions"), "{error}");
+    assert_eq!(inbox_size(&world), 2);
+    assert!(
+        world
+            .agents()
+            .get("bob on laptop")
+            .is_none_or(|a| a.local.is_empty())
+    );
+}

@@ -458,3 +458,72 @@ fn a_saved_world_keeps_mailboxes_and_the_queue_and_delivers_after_loading() {
         assert!(!error.map(|e| e.to_string()).unwrap_or_default().is_empty());
     }
 }
+
+/// A host takes at most `MAX_SESSIONS_PER_HOST` sessions at once; one more is refused in its
+/// protocol's own words and closed — SMTP 421 (RFC 5321 §3.1, §4.2.3), POP3 `-ERR [SYS/TEMP]`
+/// (RFC 2449 §8.1.2), IMAP `* BYE [UNAVAILABLE]` (RFC 3501 §7.1.5, RFC 5530 §3) — and a relay
+/// that meets the 421 is deferred and delivered on a retry once there is room.
+#[test]
+fn a_full_host_refuses_sessions_in_each_protocols_words_and_the_relay_retries() {
+    use maillab::net::{ECHO_PORT, IMAP_PORT, MAX_SESSIONS_PER_HOST, POP3_PORT, SMTP_PORT};
+    let mut world = world();
+    let held: Vec<ConnId> = (0..MAX_SESSIONS_PER_HOST)
+        .map(|_| {
+            world
+                .connect("student", "mail.hamburger.edu", ECHO_PORT)
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect();
+    // Another host is not affected.
+    let other = world
+        .connect("student", "mail.crepes.fr", SMTP_PORT)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(read(&mut world, other).starts_with("220 mail.crepes.fr"));
+    world.close(other);
+
+    for (port, refusal) in [
+        (
+            SMTP_PORT,
+            "421 mail.hamburger.edu Service not available: too many connections, try again later\r\n",
+        ),
+        (
+            POP3_PORT,
+            "-ERR [SYS/TEMP] too many sessions on this server, try again later\r\n",
+        ),
+        (
+            IMAP_PORT,
+            "* BYE [UNAVAILABLE] too many sessions on this server, try again later\r\n",
+        ),
+    ] {
+        let conn = world
+            .connect("student", "mail.hamburger.edu", port)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            world.poll_delivery(conn),
+            Some(Delivery::Data(refusal.as_bytes().to_vec())),
+            "port {port}"
+        );
+        assert_eq!(world.poll_delivery(conn), Some(Delivery::Closed));
+        // The connection is gone: whatever the client says next goes nowhere.
+        assert!(world.send(conn, b"HELO x\r\n").is_err(), "port {port}");
+    }
+
+    // Alice's server meets the 421: the message waits in its queue.
+    submit(&mut world, &["bob@hamburger.edu"]);
+    assert_eq!(world.queue().len(), 1);
+    assert_eq!(inbox(&world, "mail.hamburger.edu", "bob").len(), 2);
+    let last = world
+        .relay_log()
+        .last()
+        .map(|r| (r.outcome, r.summary.clone()));
+    assert!(
+        matches!(&last, Some((RelayOutcome::Deferred, s)) if s.contains("421")),
+        "{last:?}"
+    );
+
+    // One session ends; the retry after a minute finds room and delivers.
+    world.close(held[0]);
+    world.advance_to(after(RETRY_DELAYS[0].as_secs() + 1));
+    assert!(world.queue().is_empty());
+    assert_eq!(inbox(&world, "mail.hamburger.edu", "bob").len(), 3);
+}

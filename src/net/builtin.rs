@@ -74,6 +74,32 @@ impl Daytime {
     }
 }
 
+/// A host with no room for another session: the refusal its protocol allows in place of a
+/// greeting, then the close. SMTP: `421 <domain> Service not available, closing transmission
+/// channel` (RFC 5321 §3.1, §4.2.3); POP3: `-ERR [SYS/TEMP]` (RFC 2449 §8.1.2); IMAP: `* BYE
+/// [UNAVAILABLE]` (RFC 3501 §7.1.5, RFC 5530 §3). Echo and daytime just close.
+#[derive(Debug)]
+pub struct Busy {
+    out: VecDeque<Output>,
+}
+
+impl Busy {
+    /// A refused session: `line` (without CRLF, empty for none), then the close.
+    pub fn greet(line: &str) -> Self {
+        let mut out = VecDeque::new();
+        if !line.is_empty() {
+            out.push_back(Output::Send(format!("{line}\r\n").into_bytes()));
+        }
+        out.push_back(Output::Close);
+        Busy { out }
+    }
+
+    /// The next output for the driver, if any.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.out.pop_front()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

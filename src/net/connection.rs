@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 use std::net::Ipv4Addr;
 
-use super::builtin::{self, Daytime, Echo};
+use super::builtin::{self, Busy, Daytime, Echo};
 use super::host::Service;
 use super::record::{Closer, SessionRecord};
 use crate::imap::server as imap_server;
@@ -56,6 +56,8 @@ enum Action {
 enum ServerSession {
     Echo(Echo),
     Daytime(Daytime),
+    /// The host was full: a refusal, then the close.
+    Busy(Busy),
     Pop3(Box<pop3::Server>),
     Imap(Box<imap_server::Server>),
     Smtp(Box<smtp_server::Server>),
@@ -66,6 +68,7 @@ impl ServerSession {
         match self {
             ServerSession::Echo(s) => s.feed(bytes),
             ServerSession::Daytime(s) => s.feed(bytes),
+            ServerSession::Busy(_) => {}
             ServerSession::Pop3(s) => s.feed(bytes, store, now),
             ServerSession::Imap(s) => s.feed(bytes, store, now),
             ServerSession::Smtp(s) => s.feed(bytes, store, now),
@@ -80,6 +83,7 @@ impl ServerSession {
         match self {
             ServerSession::Echo(s) => s.poll_output().map(builtin),
             ServerSession::Daytime(s) => s.poll_output().map(builtin),
+            ServerSession::Busy(s) => s.poll_output().map(builtin),
             ServerSession::Pop3(s) => loop {
                 match s.poll_output()? {
                     pop3::server::Output::Send(bytes) => break Some(Action::Send(bytes)),
@@ -188,6 +192,9 @@ pub(super) struct Endpoint<'a> {
     pub token: String,
     /// The host's largest message (SMTP SIZE).
     pub max_message_size: usize,
+    /// The host already has as many sessions as it takes ([`super::MAX_SESSIONS_PER_HOST`]):
+    /// this one is refused.
+    pub busy: bool,
     /// How the client is named in trace fields: `host [address]` for a host of the world.
     pub peer: String,
 }
@@ -201,6 +208,20 @@ impl Connection {
         now: Instant,
     ) -> Self {
         let server = match to.service {
+            _ if to.busy => ServerSession::Busy(Busy::greet(&match to.service {
+                Service::SmtpMx | Service::Submission => format!(
+                    "421 {} Service not available: too many connections, try again later",
+                    to.host
+                ),
+                Service::Pop3 => {
+                    "-ERR [SYS/TEMP] too many sessions on this server, try again later".to_string()
+                }
+                Service::Imap => {
+                    "* BYE [UNAVAILABLE] too many sessions on this server, try again later"
+                        .to_string()
+                }
+                Service::Echo | Service::Daytime => String::new(),
+            })),
             Service::Echo => ServerSession::Echo(Echo::new()),
             Service::Daytime => ServerSession::Daytime(Daytime::greet(now)),
             Service::Pop3 => ServerSession::Pop3(Box::new(pop3::Server::greet(
@@ -337,7 +358,7 @@ impl Connection {
     /// Notes the protocol state the session is in now on its record's path.
     fn note_phase(&mut self, now: Instant) {
         let phase = match &self.server {
-            ServerSession::Echo(_) | ServerSession::Daytime(_) => return,
+            ServerSession::Echo(_) | ServerSession::Daytime(_) | ServerSession::Busy(_) => return,
             ServerSession::Pop3(s) => s.phase().name(),
             ServerSession::Imap(s) => s.phase().name(),
             ServerSession::Smtp(s) => s.phase_name(),
@@ -349,7 +370,9 @@ impl Connection {
     /// have no states (echo, daytime).
     pub fn state(&self) -> Option<SessionState> {
         let (protocol, phase, phases, next) = match &self.server {
-            ServerSession::Echo(_) | ServerSession::Daytime(_) => return None,
+            ServerSession::Echo(_) | ServerSession::Daytime(_) | ServerSession::Busy(_) => {
+                return None;
+            }
             ServerSession::Pop3(s) => (
                 "POP3",
                 s.phase().name(),
@@ -397,6 +420,11 @@ impl Connection {
 
     pub(super) fn next_delivery(&mut self) -> Option<Delivery> {
         self.to_client.pop_front()
+    }
+
+    /// Whether the server side has closed (the client may not have read it all yet).
+    pub(super) fn server_closed(&self) -> bool {
+        self.server_closed
     }
 
     pub(super) fn host_index(&self) -> usize {

@@ -81,6 +81,12 @@ pub const SMTP_PORT: u16 = 25;
 /// RFC 6409's port: every mail host takes submissions from its users.
 pub const SUBMISSION_PORT: u16 = 587;
 
+/// How many open sessions a host takes at once, all ports together (a real server's process or
+/// connection limit). One more is refused by its protocol's own words — SMTP `421` (RFC 5321
+/// §3.1), POP3 `-ERR [SYS/TEMP]`, IMAP `* BYE [UNAVAILABLE]` — and closed, so a student's or a
+/// script's runaway loop cannot grow the world without bound.
+pub const MAX_SESSIONS_PER_HOST: usize = 100;
+
 /// The whole virtual internet, its clock and its source of identifiers.
 #[derive(Debug)]
 pub struct World {
@@ -325,6 +331,11 @@ impl World {
         let id = ConnId(self.next_conn);
         self.next_conn += 1;
         let name = target.name().to_string();
+        let open = self
+            .connections
+            .iter()
+            .filter(|c| c.host_index() == host_index && !c.server_closed())
+            .count();
         let endpoint = Endpoint {
             host: &name,
             host_index,
@@ -333,6 +344,7 @@ impl World {
             service,
             token: self.ids.token(),
             max_message_size: target.store().max_message_size(),
+            busy: open >= MAX_SESSIONS_PER_HOST,
             peer: match self.dns.resolve(client) {
                 Some(addr) => format!("{client} [{addr}]"),
                 None => client.to_string(),
