@@ -174,6 +174,9 @@ async fn serve(options: Options) -> io::Result<()> {
         );
     }
     let world = Arc::new(Mutex::new(world));
+    // Every change to the world bumps this, waking every connection to look for bytes its
+    // server has for it (an IDLE session hearing a delivery made on another connection).
+    let changed = Arc::new(tokio::sync::watch::channel(0u64).0);
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let mut next_id = 1u64;
     let mut listeners = Vec::new();
@@ -217,12 +220,14 @@ async fn serve(options: Options) -> io::Result<()> {
     // The clock: once a second, timers fire and the queue runs, even with no client talking;
     // once a minute the world is saved (when --state says where).
     let ticker = world.clone();
+    let ticked = changed.clone();
     let state = options.state.clone();
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(1));
         for tick in 1u64.. {
             interval.tick().await;
             lock(&ticker).advance_to(clock.now());
+            ticked.send_modify(|generation| *generation += 1);
             if let (Some(path), 0) = (&state, tick % 60)
                 && let Err(e) = save(&ticker, path)
             {
@@ -242,12 +247,14 @@ async fn serve(options: Options) -> io::Result<()> {
             }
             Some((stream, peer, virtual_port)) = accepted_rx.recv() => {
                 let Ok(permit) = slots.clone().acquire_owned().await else { return Ok(()) };
-                let (world, options, id) = (world.clone(), options.clone(), next_id);
+                let (world, changed, options, id) =
+                    (world.clone(), changed.clone(), options.clone(), next_id);
                 next_id += 1;
                 tokio::spawn(async move {
                     let _permit = permit;
                     let result =
-                        connection(stream, peer, virtual_port, world, &options, clock, id).await;
+                        connection(stream, peer, virtual_port, (world, changed), &options, clock, id)
+                            .await;
                     if let (Err(e), true) = (result, options.transcript) {
                         esay!("[{id}] {e}");
                     }
@@ -299,7 +306,7 @@ async fn connection(
     mut stream: TcpStream,
     peer: SocketAddr,
     virtual_port: u16,
-    world: Arc<Mutex<World>>,
+    (world, changed): (Arc<Mutex<World>>, Arc<tokio::sync::watch::Sender<u64>>),
     options: &Options,
     clock: WorldClock,
     id: u64,
@@ -317,7 +324,7 @@ async fn connection(
         );
     }
     let mut buf = vec![0u8; 16 * 1024];
-    let mut interval = tokio::time::interval(Duration::from_millis(500));
+    let mut news = changed.subscribe();
     loop {
         let (out, closed) = drain(&world, conn);
         if !out.is_empty() {
@@ -333,6 +340,7 @@ async fn connection(
                 let n = match read {
                     Ok(0) | Err(_) => {
                         lock(&world).close(conn);
+                        changed.send_modify(|generation| *generation += 1);
                         if options.transcript {
                             say!("[{id}] client closed");
                         }
@@ -342,13 +350,17 @@ async fn connection(
                 };
                 let bytes = buf.get(..n).unwrap_or_default();
                 show(options, id, "C", bytes);
-                let mut w = lock(&world);
-                w.advance_to(clock.now());
-                if w.send(conn, bytes).is_err() {
+                let sent = {
+                    let mut w = lock(&world);
+                    w.advance_to(clock.now());
+                    w.send(conn, bytes)
+                };
+                changed.send_modify(|generation| *generation += 1);
+                if sent.is_err() {
                     return Ok(());
                 }
             }
-            _ = interval.tick() => {}
+            _ = news.changed() => {}
         }
     }
 }
