@@ -53,6 +53,7 @@ step "tools" scripts/install-tools.sh --browser
 step "format" cargo fmt --all -- --check
 step "lints (host)" cargo clippy --locked --all-targets -- -D warnings
 step "lints (wasm32)" cargo clippy --locked --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "docs (broken links are errors)" env RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --quiet
 step "host build has no web stack" no_web_stack_on_host
 step "native tests" cargo test --locked --tests
 step "browser tests (wasm-bindgen-test, headless Chromium)" \

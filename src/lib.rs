@@ -16,7 +16,7 @@
 //! | [`smtp`], [`pop3`], [`imap`] | one module per protocol: commands, replies, server and client machines |
 //! | [`net`]  | the virtual internet: hosts, DNS, connections between client and server machines |
 //! | [`shell`] | what a line typed into a lab terminal does |
-//! | [`reference`] | the protocols' commands and replies with their RFC sections (static tables) |
+//! | [`reference`](mod@reference) | the protocols' commands and replies with their RFC sections (static tables) |
 //! | `web`    | the yew page and the `window.mailLab` API (wasm32 only) |
 //! | `cli`    | `maillab shell` and, later, `maillab serve` (host only) |
 //!
