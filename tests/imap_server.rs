@@ -15,6 +15,8 @@ use maillab::net::{Delivery, IMAP_PORT, World};
 use maillab::store::{Flags, Keyword, Origin, Store, Uid};
 use maillab::time::{Instant, TEXTBOOK_EPOCH};
 
+mod support;
+
 const HOST: &str = "mail.hamburger.edu";
 const DAY: u64 = 86_400_000;
 const HOUR: u64 = 3_600_000;
@@ -1771,6 +1773,7 @@ fn the_same_bytes_split_anywhere_give_the_same_answers() {
 
 mod properties {
     #![cfg(not(target_arch = "wasm32"))]
+    use super::support::StoreWatch;
     use super::*;
     use proptest::prelude::*;
 
@@ -1952,9 +1955,14 @@ mod properties {
             }
         }
         let mut logged_out = [false, false];
+        let mut watch = StoreWatch::default();
         for (n, (i, command)) in steps.iter().enumerate() {
             let tag = format!("t{n}");
             let out = lab.feed_on(*i, format!("{tag} {command}\r\n").as_bytes());
+            // The store's invariants hold and nothing changed a message's octets or reused a UID.
+            watch
+                .step(&lab.store)
+                .map_err(|e| TestCaseError::fail(format!("{tag} {command}: {e}")))?;
             let lines = responses(out.as_bytes())
                 .map_err(|e| TestCaseError::fail(format!("{tag} {command}: {e}")))?;
             let tagged: Vec<&String> = lines

@@ -11,6 +11,8 @@ use maillab::store::{Origin, Store};
 use maillab::time::TEXTBOOK_EPOCH;
 use maillab::wire::{Framed, LineReader, unstuff};
 
+mod support;
+
 const HOST: &str = "mail.hamburger.edu";
 
 fn world() -> World {
@@ -363,11 +365,19 @@ fn server_run(input: &[u8], size: usize) -> (Vec<u8>, usize) {
         }
     };
     drain(&mut server, &mut out);
+    let mut watch = support::StoreWatch::default();
     for chunk in input.chunks(size.max(1)) {
         server.feed(chunk, store, TEXTBOOK_EPOCH);
         drain(&mut server, &mut out);
+        // Nothing is lost or changed before an UPDATE commits; the store's invariants hold.
+        if let Err(e) = watch.step(store) {
+            panic!("{e}");
+        }
     }
     server.handle_close(store);
+    if let Err(e) = watch.step(store) {
+        panic!("{e}");
+    }
     let left = store.messages("bob", "INBOX").map_or(0, |m| m.len());
     (out, left)
 }

@@ -9,6 +9,8 @@ use maillab::sasl;
 use maillab::smtp::server::COMMAND_TIMEOUT;
 use maillab::time::TEXTBOOK_EPOCH;
 
+mod support;
+
 fn world() -> World {
     World::textbook(TEXTBOOK_EPOCH).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -399,6 +401,8 @@ mod properties {
     use super::*;
     use proptest::prelude::*;
 
+    use super::support::StoreWatch;
+
     fn smtpish() -> impl Strategy<Value = Vec<u8>> {
         let piece = prop_oneof![
             Just(b"EHLO a.example\r\n".to_vec()),
@@ -424,6 +428,10 @@ mod properties {
         #[test]
         fn any_bytes_keep_the_server_sound(input in smtpish(), split in 1usize..60) {
             let mut world = world();
+            fn bobs(world: &World) -> Option<&maillab::store::Store> {
+                world.host("mail.hamburger.edu").map(|h| h.store())
+            }
+            let mut watch = StoreWatch::default();
             let conn = connect(&mut world, "mail.hamburger.edu", SMTP_PORT);
             let mut out = String::new();
             for chunk in input.chunks(split) {
@@ -431,6 +439,10 @@ mod properties {
                     break;
                 }
                 out.push_str(&read(&mut world, conn));
+                // Nothing stored is lost or changed; the store's invariants hold.
+                if let Some(store) = bobs(&world) {
+                    watch.step(store).map_err(TestCaseError::fail)?;
+                }
             }
             let accepted = out.matches("OK: queued as").count();
             let stored = bobs_messages(&world).len() - 2 + world.queue().len();

@@ -102,6 +102,16 @@ impl Store {
         }
     }
 
+    /// Whether every invariant the store's code relies on holds — UIDs strictly increasing and
+    /// below UIDNEXT, UIDVALIDITYs handed out by the store, the recent floor at most UIDNEXT,
+    /// every message's keywords defined in its mailbox, a selectable INBOX for every account,
+    /// no mailbox without its superiors, no two accounts claiming one address — with a sentence
+    /// saying which one is broken. A loaded snapshot must pass the same check; the protocol
+    /// machines' property tests ask it after every step.
+    pub fn check(&self) -> Result<(), String> {
+        snapshot::check(&self.state)
+    }
+
     pub fn max_message_size(&self) -> usize {
         self.state.max_message_size
     }
