@@ -62,7 +62,7 @@ impl LineReader {
     /// its line end arrives.
     pub fn next_line(&mut self) -> Option<Framed> {
         let unread = self.buf.get(self.start..).unwrap_or_default();
-        match unread.iter().position(|&b| b == b'\n') {
+        match memchr::memchr(b'\n', unread) {
             Some(lf) => {
                 let line_start = self.start;
                 self.start += lf + 1;

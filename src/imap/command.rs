@@ -401,7 +401,7 @@ impl Command {
         let (mut copied, mut scan) = (0, 0);
         while let Some(lf) = wire
             .get(scan..)
-            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+            .and_then(|rest| memchr::memchr(b'\n', rest))
         {
             let end = scan + lf + 1;
             let Ok(Parsed::NeedLiteral { size, .. }) =

@@ -363,7 +363,7 @@ impl Server {
                         remaining => Framing::DiscardLiteral { remaining },
                     };
                 }
-                Framing::SkipLine => match rest.iter().position(|&b| b == b'\n') {
+                Framing::SkipLine => match memchr::memchr(b'\n', rest) {
                     Some(at) => {
                         rest = rest.get(at + 1..).unwrap_or_default();
                         self.framing = Framing::Line;
@@ -372,7 +372,7 @@ impl Server {
                     None => rest = &[],
                 },
                 Framing::Line => {
-                    let (chunk, ended) = match rest.iter().position(|&b| b == b'\n') {
+                    let (chunk, ended) = match memchr::memchr(b'\n', rest) {
                         Some(at) => (rest.get(..=at).unwrap_or_default(), true),
                         None => (rest, false),
                     };

@@ -61,7 +61,7 @@ impl<'a> Iterator for Lines<'a> {
             return None;
         }
         let rest = self.rest;
-        match rest.iter().position(|&b| b == b'\n') {
+        match memchr::memchr(b'\n', rest) {
             Some(lf) => {
                 let cr = lf > 0 && rest.get(lf - 1) == Some(&b'\r');
                 let line = rest.get(..if cr { lf - 1 } else { lf }).unwrap_or_default();

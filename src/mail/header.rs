@@ -123,11 +123,7 @@ pub fn split(raw: &[u8], range: Range<usize>) -> Split {
 }
 
 fn memchr_lf(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|p| p + from)
+    memchr::memchr(b'\n', bytes.get(from..)?).map(|p| p + from)
 }
 
 /// The fields within `range` of `raw` (a header block from [`split`]), in order.
@@ -153,7 +149,7 @@ impl Fields<'_> {
     fn line_end(&self, from: usize) -> usize {
         self.raw
             .get(from..self.end)
-            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+            .and_then(|rest| memchr::memchr(b'\n', rest))
             .map_or(self.end, |p| from + p + 1)
     }
 }

@@ -436,7 +436,7 @@ fn body_parts(raw: &[u8], body: Range<usize>, boundary: &[u8]) -> Vec<Range<usiz
     while line_start < body.end {
         let line_end = raw
             .get(line_start..body.end)
-            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+            .and_then(|rest| memchr::memchr(b'\n', rest))
             .map_or(body.end, |p| line_start + p + 1);
         let line = raw.get(line_start..line_end).unwrap_or_default();
         if let Some(close) = delimiter(line, boundary) {

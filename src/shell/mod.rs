@@ -496,7 +496,7 @@ impl Lab {
             match delivery {
                 Delivery::Data(bytes) => {
                     session.partial.extend_from_slice(&bytes);
-                    while let Some(end) = session.partial.iter().position(|&b| b == b'\n') {
+                    while let Some(end) = memchr::memchr(b'\n', &session.partial) {
                         let rest = session.partial.split_off(end + 1);
                         let mut line = std::mem::replace(&mut session.partial, rest);
                         line.pop(); // the LF
