@@ -91,11 +91,9 @@ pub enum Event {
 pub struct Progress {
     /// The lesson's name.
     pub lesson: String,
-    /// The current step (from 0); the number of steps once the lesson is complete.
+    /// The current step (from 0); the number of steps once the lesson is complete. A step is
+    /// complete when its checks all pass at once, and then stays complete.
     pub step: usize,
-    /// For each check of the current step, whether it has passed (a check that passed stays
-    /// passed until the step is complete).
-    pub passed: Vec<bool>,
     /// What happened before the lesson started does not count.
     pub since: Since,
 }
@@ -115,7 +113,6 @@ impl Progress {
         Progress {
             lesson: lesson.name.clone(),
             step: 0,
-            passed: vec![false; lesson.steps.first().map_or(0, |s| s.checks.len())],
             since: Since::now(world),
         }
     }
@@ -132,15 +129,7 @@ impl Progress {
         };
         step.checks
             .iter()
-            .enumerate()
-            .map(|(i, check)| {
-                if self.passed.get(i).copied().unwrap_or(false) {
-                    return CheckState {
-                        check,
-                        passed: true,
-                        hint: String::new(),
-                    };
-                }
+            .map(|check| {
                 let verdict = check.test.evaluate(world, self.since);
                 CheckState {
                     check,
@@ -156,17 +145,14 @@ impl Progress {
     pub fn advance(&mut self, lesson: &Lesson, world: &World) -> Vec<Event> {
         let mut events = Vec::new();
         while let Some(step) = lesson.steps.get(self.step) {
-            self.passed.resize(step.checks.len(), false);
-            for (passed, check) in self.passed.iter_mut().zip(&step.checks) {
-                if !*passed {
-                    *passed = check.test.evaluate(world, self.since).passed;
-                }
-            }
-            if !self.passed.iter().all(|p| *p) {
+            let passed = step
+                .checks
+                .iter()
+                .all(|check| check.test.evaluate(world, self.since).passed);
+            if !passed {
                 break;
             }
             self.step += 1;
-            self.passed.clear();
             events.push(Event::StepCompleted {
                 lesson: lesson.name.clone(),
                 step: self.step,

@@ -133,10 +133,13 @@ impl Lesson {
                 text.push_str(line);
                 continue;
             }
-            if let Some(title) = line.strip_prefix("## ") {
+            if let Some(title) = line
+                .strip_prefix("##")
+                .filter(|rest| rest.is_empty() || rest.starts_with(' '))
+            {
                 let title = title.trim();
                 if title.is_empty() {
-                    return Err(error(number, "a step needs a title after '## '"));
+                    return Err(error(number, "a step needs a title after '##'"));
                 }
                 check_last_step(&lesson, step_line)?;
                 if lesson.steps.len() == MAX_STEPS {

@@ -319,7 +319,6 @@ impl Lab {
             return Err("lesson: the lesson is complete".into());
         }
         progress.step += 1;
-        progress.passed.clear();
         self.course.hints_shown = 0;
         let mut lines = vec![Line::info(format!(
             "Step {} skipped (not complete).",
