@@ -2,6 +2,7 @@
 //! passing and failing on worlds built for it, and each of the nine built-in lessons completed by
 //! typing what a student would type into the shell — its steps completing in order — with a
 //! wrong action leaving a check red and a hint that says what is missing.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::time::Duration;
 
@@ -1173,5 +1174,42 @@ fn local_and_relay_checks_read_the_user_agents_and_the_relay_log() {
             "relay mail.crepes.fr to mail.hamburger.edu count >= 2"
         )
         .0
+    );
+}
+
+#[test]
+fn the_example_of_the_format_documentation_parses_and_can_be_completed() {
+    let readme = include_str!("../lessons/README.md");
+    let example = readme
+        .split_once("~~~markdown\n")
+        .and_then(|(_, rest)| rest.split_once("~~~\n"))
+        .map(|(example, _)| example)
+        .expect("lessons/README.md has an example between ~~~markdown and ~~~");
+    let (mut lab, term) = lab();
+    let number = lab.load_lesson(example).expect("the example parses");
+    run(&mut lab, term, &format!("lesson start {number}"));
+    let printed = type_lines(
+        &mut lab,
+        term,
+        &[
+            "login alice",
+            "mail -s Lunch bob@hamburger.edu",
+            "Noon at the crêperie?",
+            ".",
+            "telnet mail.hamburger.edu 110",
+            "user bob",
+            "pass hungry",
+            "retr 3",
+            "quit",
+        ],
+    )
+    .join("\n");
+    assert!(
+        printed.contains("✔ Step 1 of 2 complete: Alice writes"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("✔ Lesson complete: Lunch with Bob"),
+        "{printed}"
     );
 }

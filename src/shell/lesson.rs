@@ -137,6 +137,21 @@ impl Lab {
         std::mem::take(&mut self.course.events)
     }
 
+    /// Runs `lesson ARGS…` for terminal `id` as the page's Lesson panel asks — even while the
+    /// terminal is inside a session, where a typed `lesson` would go to the server — and prints
+    /// what it says there.
+    pub fn lesson_in(&mut self, id: TerminalId, args: &[&str]) -> Vec<Line> {
+        let mut out = Vec::new();
+        let result = self.lesson_command(args);
+        let t = self.terminal_mut(id);
+        match result {
+            Ok(lines) => lines.into_iter().for_each(|l| t.print(&mut out, l)),
+            Err(message) => t.print(&mut out, Line::error(message)),
+        }
+        self.follow_lesson(id, &mut out);
+        out
+    }
+
     /// The world was put back to its start: the sessions and relays are numbered afresh.
     pub(super) fn lesson_world_reset(&mut self) {
         if let Some((_, progress)) = &mut self.course.current {

@@ -10,6 +10,7 @@
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
+use super::lesson::lesson;
 use super::mailboxes::mailboxes;
 use super::network::network;
 use super::reference::reference;
@@ -43,6 +44,12 @@ pub const PANELS: &[Panel] = &[
         name: "Start",
         wide: false,
         render: |p| start(&p.lab, p.terminal),
+    },
+    Panel {
+        id: "lesson",
+        name: "Lesson",
+        wide: false,
+        render: |p| lesson(&p.lab, p.terminal),
     },
     Panel {
         id: "mailboxes",
