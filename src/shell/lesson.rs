@@ -61,7 +61,13 @@ fn step_lines(lesson: &Lesson, step: usize) -> Vec<Line> {
         lesson.steps.len(),
         s.title
     ))];
-    lines.extend(s.text.lines().map(|l| Line::info(format!("  {l}"))));
+    // Fence lines are Markdown's, not the student's to read: the block's lines are shown.
+    lines.extend(
+        s.text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("```"))
+            .map(|l| Line::info(format!("  {l}"))),
+    );
     lines
 }
 

@@ -46,12 +46,6 @@ pub const PANELS: &[Panel] = &[
         render: |p| start(&p.lab, p.terminal),
     },
     Panel {
-        id: "lesson",
-        name: "Lesson",
-        wide: false,
-        render: |p| lesson(&p.lab, p.terminal),
-    },
-    Panel {
         id: "mailboxes",
         name: "Mailboxes",
         wide: true,
@@ -74,6 +68,12 @@ pub const PANELS: &[Panel] = &[
         name: "Reference",
         wide: true,
         render: |p| reference(&p.lab),
+    },
+    Panel {
+        id: "lesson",
+        name: "Lesson",
+        wide: true,
+        render: |p| lesson(&p.lab, p.terminal),
     },
 ];
 
