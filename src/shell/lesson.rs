@@ -21,6 +21,8 @@ pub struct Course {
     hints_shown: usize,
     /// What happened since the driver last asked.
     events: Vec<Event>,
+    /// The terminal a line was last typed in: where what the clock completes is announced.
+    last_terminal: Option<TerminalId>,
 }
 
 impl Default for Course {
@@ -30,6 +32,7 @@ impl Default for Course {
             current: None,
             hints_shown: 0,
             events: Vec::new(),
+            last_terminal: None,
         }
     }
 }
@@ -42,6 +45,11 @@ impl Course {
             Ok(n) => n.checked_sub(1).filter(|i| *i < self.lessons.len()),
             Err(_) => self.lessons.iter().position(|l| l.name == name),
         }
+    }
+
+    /// Where the lab announces a step completed without a line typed.
+    pub(super) fn terminal(&self) -> TerminalId {
+        self.last_terminal.unwrap_or(TerminalId(0))
     }
 
     fn current(&self) -> Option<(&Lesson, &Progress)> {
@@ -167,6 +175,12 @@ impl Lab {
 
     /// Evaluates the current step; prints what was completed and what comes next.
     pub(super) fn follow_lesson(&mut self, id: TerminalId, out: &mut Vec<Line>) {
+        if self.course.current.is_none() {
+            return;
+        }
+        if self.terminals().any(|t| t == id) {
+            self.course.last_terminal = Some(id);
+        }
         let Some((index, progress)) = &mut self.course.current else {
             return;
         };

@@ -452,7 +452,10 @@ impl Lab {
             self.receive(id, &mut out);
             printed |= !out.is_empty();
         }
-        printed
+        // What the clock did (a relay retried, say) may complete a lesson's step.
+        let mut out = Vec::new();
+        self.follow_lesson(self.course.terminal(), &mut out);
+        printed | !out.is_empty()
     }
 
     /// Puts the world back to its starting state (keeping the clock) and closes every session;
