@@ -399,7 +399,8 @@ fn lesson_7_imap_folders() {
             ],
         ],
     );
-    // IMAP mailbox names are case-sensitive (RFC 3501 §5.1): "recipes" is another folder.
+    // The lab's server compares mailbox names exactly (only INBOX is case-insensitive, RFC 3501
+    // §5.1): "recipes" is another folder.
     let (_, red) = red_after(7, &["imap bob folders", "imap bob create recipes"]);
     assert_red(
         &red,

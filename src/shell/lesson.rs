@@ -69,14 +69,39 @@ fn step_lines(lesson: &Lesson, step: usize) -> Vec<Line> {
         lesson.steps.len(),
         s.title
     ))];
-    // Fence lines are Markdown's, not the student's to read: the block's lines are shown.
-    lines.extend(
-        s.text
-            .lines()
-            .filter(|l| !l.trim_start().starts_with("```"))
-            .map(|l| Line::info(format!("  {l}"))),
-    );
+    lines.extend(reflow(&s.text));
     lines
+}
+
+/// A lesson's text for the terminal: each paragraph on one line (the terminal wraps it), a
+/// list item on its own, a fenced block's lines as they are, without the fences.
+fn reflow(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut paragraph = String::new();
+    let mut fenced = false;
+    for line in text.lines() {
+        let fence = line.trim_start().starts_with("```");
+        let starts_block = fence || fenced || line.trim().is_empty() || line.starts_with("- ");
+        if starts_block && !paragraph.is_empty() {
+            out.push(Line::info(format!("  {}", std::mem::take(&mut paragraph))));
+        }
+        if fence {
+            fenced = !fenced;
+        } else if fenced {
+            out.push(Line::info(format!("    {line}")));
+        } else if line.starts_with("- ") {
+            paragraph.push_str(line);
+        } else if !line.trim().is_empty() {
+            if !paragraph.is_empty() {
+                paragraph.push(' ');
+            }
+            paragraph.push_str(line.trim());
+        }
+    }
+    if !paragraph.is_empty() {
+        out.push(Line::info(format!("  {paragraph}")));
+    }
+    out
 }
 
 /// A check as the terminal shows it: its state in words, its label, and why not yet.
@@ -286,7 +311,7 @@ impl Lab {
             index + 1,
             lesson.title
         )));
-        lines.extend(lesson.intro.lines().map(|l| Line::info(format!("  {l}"))));
+        lines.extend(reflow(&lesson.intro));
         lines.extend(step_lines(lesson, 0));
         lines.push(Line::info(
             "'lesson' shows the checks, 'lesson hint' gives a hint, 'lesson stop' ends the lesson.",

@@ -4,7 +4,8 @@
 // same state. Screenshots go to artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openLab, screenshot } from './harness.mjs';
+import { join } from 'node:path';
+import { serveDist, launch, openLab, screenshot, ROOT } from './harness.mjs';
 
 let server;
 let browser;
@@ -136,3 +137,24 @@ test('a wrong action leaves a check red, with a hint said from the world', async
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+for (const theme of ['light', 'dark']) {
+  test(`axe-core finds nothing on the Lesson panel mid-step, hints open, ${theme} theme`, async () => {
+    const { page, errors } = await openLab(browser, server.url, { colorScheme: theme });
+    await startFromPanel(page, '1. SMTP by hand');
+    await typeLines(page, ['telnet mail.hamburger.edu 25', 'HELO crepes.fr', 'MAIL FROM:<alice@crepes.fr>']);
+    await panel(page).locator('.check.pass').first().waitFor();
+    await panel(page).getByText('Show a hint').click();
+    await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
+    const violations = await page.evaluate(async () => {
+      const result = await window.axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      });
+      return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    });
+    assert.deepEqual(violations, []);
+    await screenshot(page, `lesson-panel-${theme}.png`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
