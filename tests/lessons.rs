@@ -818,6 +818,21 @@ proptest! {
         let _ = Lesson::parse(&text);
         let _ = Test::parse(&text);
     }
+
+    #[test]
+    fn any_check_that_parses_evaluates_without_panicking(
+        check in "(session (smtp|pop3|imap|any) (mail\\.hamburger\\.edu|192\\.0\\.2\\.10|x)(:25|:110|:143|:0|) |mailbox (bob|alice@crepes\\.fr|x@y) |local bob laptop |folder bob |relay mail\\.crepes\\.fr to mail\\.hamburger\\.edu )((from terminal|reached (data|UPDATE)|replied (2|\\+OK|OK|250) to (\\.|RETR|LIST|MAIL)|messages (>=|<|=|) ?[0-9]|closed|subject \"[a-zê]{0,3}\"|header [A-Za-z-]{1,6}( \"x\")?|body \"\\.?[a-z]{0,2}\"|raw \"=?\"|7bit|encoding (base64|7bit)|parts [0-3]|flag \\\\Seen|count (<=|>) ?[0-9]|in (INBOX|Sent|X)|INBOX|delivered|deferred) ?){0,4}",
+    ) {
+        let mut world = world();
+        deliver(&mut world, &["Subject: hi", "", ".x"]);
+        let pop = world.connect("terminal 1", "mail.hamburger.edu", 110).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        say(&mut world, pop, &["USER bob", "PASS hungry", "LIST", "RETR 1", "QUIT"]);
+        if let Ok(test) = Test::parse(&check) {
+            let verdict = test.evaluate(&world, Since::default());
+            prop_assert!(verdict.passed || !verdict.hint.is_empty(), "{check}: a failure says why");
+            let _ = test.describe();
+        }
+    }
 }
 
 // --- Each kind of check, on a world built for it ------------------------------------------------
