@@ -651,9 +651,18 @@ fn a_completed_step_stays_completed_and_progress_round_trips() {
     let json = serde_json::to_string(&progress).expect("serializes");
     let back: lesson::Progress = serde_json::from_str(&json).expect("deserializes");
     assert_eq!(back, progress);
-    let (mut other, _) = self::lab();
+    // A fresh world remembers no session: what the progress counts from comes down to it, so
+    // the phone's fetch there counts.
+    let (mut other, other_term) = self::lab();
     other.restore_lesson(back).expect("restored");
     assert_eq!(step(&other), 1);
+    assert_eq!(other.lesson().map(|(_, p)| p.since), Some(Since::default()));
+    type_lines(
+        &mut other,
+        other_term,
+        &["pop3 fetch bob --client phone --keep"],
+    );
+    assert_eq!(step(&other), 2);
     let mut wrong = progress.clone();
     wrong.lesson = "no-such-lesson".into();
     assert!(other.restore_lesson(wrong).is_err());

@@ -37,6 +37,9 @@ impl Default for Course {
     }
 }
 
+/// How many lesson events wait for a driver to take them.
+const MAX_EVENTS: usize = 100;
+
 const USAGE: &str = "usage: lesson [list|start N|NAME|hint|next|stop]";
 
 impl Course {
@@ -159,7 +162,12 @@ impl Lab {
     }
 
     /// Puts back a student's progress (kept by a driver); the lesson must be one of `lessons()`.
-    pub fn restore_lesson(&mut self, progress: Progress) -> Result<(), String> {
+    /// A world restored from a saved state numbers its sessions and relays afresh, so what the
+    /// progress counts from is brought down to what this world remembers.
+    pub fn restore_lesson(&mut self, mut progress: Progress) -> Result<(), String> {
+        let now = Since::now(&self.world);
+        progress.since.session = progress.since.session.min(now.session);
+        progress.since.relay = progress.since.relay.min(now.relay);
         let index = self
             .course
             .lessons
@@ -238,6 +246,9 @@ impl Lab {
         }
         self.course.hints_shown = 0;
         self.course.events.extend(events);
+        // Nobody may be asking: keep the latest only.
+        let excess = self.course.events.len().saturating_sub(MAX_EVENTS);
+        self.course.events.drain(..excess);
         let t = self.terminal_mut(id);
         for line in lines {
             t.print(out, line);
