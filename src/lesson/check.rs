@@ -689,8 +689,12 @@ fn contains(haystack: &str, needle: &str) -> bool {
 }
 
 impl Cond {
-    fn matches(&self, raw: &[u8], stored: Option<&crate::store::Message>) -> bool {
-        let message = Message::parse(raw);
+    fn matches(
+        &self,
+        message: &Message,
+        raw: &[u8],
+        stored: Option<&crate::store::Message>,
+    ) -> bool {
         match self {
             Cond::Header(name, text) => message.root().header_fields(raw).any(|f| {
                 f.name(raw).eq_ignore_ascii_case(name.as_bytes())
@@ -731,10 +735,20 @@ impl Filter {
         messages: &[(&[u8], Option<&crate::store::Message>)],
         owner: &str,
     ) -> Verdict {
+        // Each message parsed once: which conditions it meets.
+        let met: Vec<Vec<bool>> = messages
+            .iter()
+            .map(|(raw, stored)| {
+                let message = Message::parse(raw);
+                self.conds
+                    .iter()
+                    .map(|c| c.matches(&message, raw, *stored))
+                    .collect()
+            })
+            .collect();
         let count_with = |conds: &[Cond]| {
-            messages
-                .iter()
-                .filter(|(raw, stored)| conds.iter().all(|c| c.matches(raw, *stored)))
+            met.iter()
+                .filter(|m| m.iter().take(conds.len()).all(|b| *b))
                 .count()
         };
         let found = count_with(&self.conds);
