@@ -800,6 +800,10 @@ fn parse_errors_name_the_line() {
             "# T\n## One\n```\n- [ ] `folder bob X`\n",
             "a ``` block is not closed",
         ),
+        (
+            "# T\n## One\nan \u{1b}[31mescape\n- [ ] `folder bob X`",
+            "line 3: control characters are not allowed",
+        ),
     ];
     for (text, expected) in cases {
         let error = Lesson::parse(text).expect_err(text);

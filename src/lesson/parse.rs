@@ -105,6 +105,10 @@ impl Lesson {
         for (index, raw_line) in text.lines().enumerate() {
             let number = index + 1;
             let line = raw_line.trim_end();
+            // A lesson may come from anywhere (a URL): nothing in it may drive a terminal.
+            if line.chars().any(|c| c.is_control() && c != '\t') {
+                return Err(error(number, "control characters are not allowed"));
+            }
             if lesson.title.is_empty() {
                 if line.is_empty() {
                     continue;
