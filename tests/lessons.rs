@@ -1249,3 +1249,39 @@ fn the_example_of_the_format_documentation_parses_and_can_be_completed() {
         "{printed}"
     );
 }
+
+#[test]
+fn the_panels_buttons_work_even_inside_a_session() {
+    let (mut lab, term) = lab();
+    run(&mut lab, term, "telnet mail.hamburger.edu 110");
+    assert!(lab.terminal(term).in_session());
+    let printed: Vec<String> = lab
+        .lesson_in(term, &["start", "5"])
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    assert!(
+        printed.iter().any(|l| l == "Lesson 5: POP3 by hand"),
+        "{printed:?}"
+    );
+    // Starting reset the world, which closed the session; nothing went to the server.
+    assert!(!lab.terminal(term).in_session());
+    assert_eq!(step(&lab), 0);
+    let skipped: Vec<String> = lab
+        .lesson_in(term, &["next"])
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    assert!(
+        skipped.iter().any(|l| l.contains("Step 1 skipped")),
+        "{skipped:?}"
+    );
+    let wrong: Vec<String> = lab
+        .lesson_in(term, &["start", "99"])
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    assert_eq!(wrong, ["lesson: no lesson '99'; 'lesson list' shows them"]);
+    lab.lesson_in(term, &["stop"]);
+    assert!(lab.lesson().is_none());
+}
