@@ -15,6 +15,7 @@
 //! | [`store`] | a host's mail store: accounts, mailboxes, messages |
 //! | [`smtp`], [`pop3`], [`imap`] | one module per protocol: commands, replies, server and client machines |
 //! | [`net`]  | the virtual internet: hosts, DNS, connections between client and server machines |
+//! | [`lesson`] | lessons: steps with instructions, hints and checks on the world's state |
 //! | [`shell`] | what a line typed into a lab terminal does |
 //! | [`reference`](mod@reference) | the protocols' commands and replies with their RFC sections (static tables) |
 //! | `web`    | the yew page and the `window.mailLab` API (wasm32 only) |
@@ -25,6 +26,7 @@
 
 pub mod base64;
 pub mod imap;
+pub mod lesson;
 pub mod lowercase;
 pub mod mail;
 pub mod net;

@@ -177,6 +177,19 @@ pub const COMMANDS: &[CommandSpec] = &[
                   after 1, 5, 15, 30 and 60 minutes of the world's clock, then bounced.",
     },
     CommandSpec {
+        name: "lesson",
+        usage: "lesson [list|start N|hint|next|stop]",
+        summary: "follow a lesson: steps whose checks turn green as you work",
+        details: "'lesson list' shows the lessons of the seed slides (SMTP by hand, the two \
+                  servers, message format, dot-stuffing and 7-bit, POP3 by hand, delete or keep, \
+                  IMAP folders, push and pull, persistent connections); 'lesson start 1' (or its \
+                  name) resets the world to the lesson's scenario and shows the first step. After \
+                  every line you type, the step's checks are evaluated on the world — sessions, \
+                  replies, mailboxes, relays — never on what you typed. 'lesson' shows the checks \
+                  with what is missing, 'lesson hint' a hint, 'lesson next' skips a step, \
+                  'lesson stop' ends the lesson.",
+    },
+    CommandSpec {
         name: "date",
         usage: "date",
         summary: "the time on the world's clock",

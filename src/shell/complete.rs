@@ -33,6 +33,9 @@ pub fn complete(world: &World, input: &str) -> Completion {
             .map(|h| h.store().accounts().map(str::to_string).collect())
             .unwrap_or_default(),
         ["host"] => vec!["up".to_string(), "down".to_string()],
+        ["lesson"] => ["list", "start", "hint", "next", "stop"]
+            .map(String::from)
+            .to_vec(),
         // Every account of every mail host, then the IMAP agent's actions.
         ["imap"] => world
             .hosts()

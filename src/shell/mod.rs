@@ -16,6 +16,7 @@ mod commands;
 mod complete;
 mod imap;
 mod inspect;
+mod lesson;
 mod line;
 mod mail;
 mod pop3;
@@ -27,6 +28,7 @@ use std::collections::VecDeque;
 
 pub use commands::{COMMANDS, CommandSpec, KEYS};
 pub use complete::Completion;
+pub use lesson::Course;
 pub use line::{Line, LineKind, visible, wire_text};
 pub use recall::Recall;
 pub use sessions::{clock, status, transcript_text};
@@ -191,6 +193,8 @@ pub struct Lab {
     next_terminal: usize,
     /// Who the lab's user agent writes as (`login`).
     user: Option<account::Account>,
+    /// The lessons and where the student stands (`lesson`).
+    course: Course,
 }
 
 impl Lab {
@@ -209,6 +213,7 @@ impl Lab {
             terminals: Vec::new(),
             next_terminal: 0,
             user: None,
+            course: Course::default(),
         };
         let term = lab.open_terminal();
         if let Some(problem) = problem {
@@ -323,6 +328,7 @@ impl Lab {
         for line in input.split('\n') {
             let line = line.strip_suffix('\r').unwrap_or(line);
             self.exec_line(id, line, &mut out);
+            self.follow_lesson(id, &mut out);
         }
         out
     }
@@ -446,7 +452,10 @@ impl Lab {
             self.receive(id, &mut out);
             printed |= !out.is_empty();
         }
-        printed
+        // What the clock did (a relay retried, say) may complete a lesson's step.
+        let mut out = Vec::new();
+        self.follow_lesson(self.course.terminal(), &mut out);
+        printed | !out.is_empty()
     }
 
     /// Puts the world back to its starting state (keeping the clock) and closes every session;
@@ -460,6 +469,7 @@ impl Lab {
                 t.print(&mut ignored, line);
             }
         }
+        self.lesson_world_reset();
         match &self.scenario {
             Some(scenario) => self.world.restart(scenario).map_err(|e| e.to_string()),
             None => Err("there is no scenario to go back to".into()),
@@ -557,6 +567,7 @@ impl Lab {
             "mailq" => inspect::mailq(&self.world, &args),
             "relaylog" => mail::relaylog(&self.world, &args),
             "sessions" => sessions::sessions(&self.world, &args),
+            "lesson" => self.lesson_command(&args),
             "transcript" => sessions::transcript(&self.world, &args),
             "login" => mail::login(&self.world, &args).map(|account| {
                 let line = Line::info(format!(

@@ -15,6 +15,8 @@
 //!   stays open (throws).
 //! - `terminals() -> [{terminal, label, active, unread}]`: the open terminals in tab order.
 //! - `reset()`: a fresh lab: the world at its starting state and one empty terminal.
+//! - `lesson() -> {lesson, title, step, steps, complete, stepTitle, checks: [{label, passed,
+//!   hint}]} | null`: the lesson followed, its current step (from 1) and that step's checks.
 //! - `ready`: `true` once the API is installed (the root element also gets `data-ready="true"`).
 //!
 //! A `terminal` that is not open throws an `Error` saying which are.
@@ -105,6 +107,11 @@ pub fn install(lab: &LabHandle) -> Result<(), JsValue> {
     let reset = Closure::<dyn Fn()>::new(move || handle.replace_with_fresh());
     Reflect::set(&api, &"reset".into(), reset.as_ref())?;
 
+    let handle = lab.clone();
+    let lesson =
+        Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(move || lesson_state(&handle));
+    Reflect::set(&api, &"lesson".into(), lesson.as_ref())?;
+
     Reflect::set(&api, &"ready".into(), &JsValue::TRUE)?;
     Reflect::set(&window, &"mailLab".into(), &api)?;
     // The API lives as long as the page: its closures are handed to JavaScript for good.
@@ -115,6 +122,7 @@ pub fn install(lab: &LabHandle) -> Result<(), JsValue> {
     close.forget();
     terminals.forget();
     reset.forget();
+    lesson.forget();
     Ok(())
 }
 
@@ -149,4 +157,38 @@ fn find(lab: &LabHandle, terminal: &JsValue) -> Result<TerminalId, JsValue> {
 /// A JavaScript `Error` with this message.
 fn error(message: String) -> JsValue {
     js_sys::Error::new(&message).into()
+}
+
+/// The lesson followed as a plain object (see `lesson()` above), or `null`.
+fn lesson_state(lab: &LabHandle) -> Result<JsValue, JsValue> {
+    lab.read(|l| {
+        let Some((lesson, progress)) = l.lesson() else {
+            return Ok(JsValue::NULL);
+        };
+        let state = Object::new();
+        let set = |key: &str, value: JsValue| Reflect::set(&state, &key.into(), &value);
+        set("lesson", lesson.name.as_str().into())?;
+        set("title", lesson.title.as_str().into())?;
+        set(
+            "step",
+            ((progress.step + 1).min(lesson.steps.len()) as f64).into(),
+        )?;
+        set("steps", (lesson.steps.len() as f64).into())?;
+        set("complete", progress.complete(lesson).into())?;
+        let title = lesson
+            .steps
+            .get(progress.step)
+            .map_or("", |s| s.title.as_str());
+        set("stepTitle", title.into())?;
+        let checks = Array::new();
+        for c in l.lesson_checks() {
+            let check = Object::new();
+            Reflect::set(&check, &"label".into(), &c.check.label.as_str().into())?;
+            Reflect::set(&check, &"passed".into(), &c.passed.into())?;
+            Reflect::set(&check, &"hint".into(), &c.hint.into())?;
+            checks.push(&check);
+        }
+        set("checks", checks.into())?;
+        Ok(state.into())
+    })
 }

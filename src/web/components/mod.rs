@@ -1,6 +1,7 @@
 //! The page's components: each gets the lab handle and a generation by props, renders what the
 //! core exposes, and forwards what the user does. None holds lab logic.
 
+pub mod lesson;
 pub mod mailboxes;
 pub mod message;
 pub mod network;

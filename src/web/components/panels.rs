@@ -10,6 +10,7 @@
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
+use super::lesson::lesson;
 use super::mailboxes::mailboxes;
 use super::network::network;
 use super::reference::reference;
@@ -67,6 +68,12 @@ pub const PANELS: &[Panel] = &[
         name: "Reference",
         wide: true,
         render: |p| reference(&p.lab),
+    },
+    Panel {
+        id: "lesson",
+        name: "Lesson",
+        wide: true,
+        render: |p| lesson(&p.lab, p.terminal),
     },
 ];
 
