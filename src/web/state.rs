@@ -51,6 +51,9 @@ struct View {
     session: SessionChoice,
     /// What the Reference panel shows.
     reference: ReferenceView,
+    /// For each panel that marks changes, what it showed when it was last shown (see
+    /// [`LabHandle::panel_changed`]).
+    panel_seen: Vec<(&'static str, u64)>,
 }
 
 /// Which session the Sessions panel shows.
@@ -86,6 +89,20 @@ pub struct MailboxesView {
     pub aspect: Aspect,
     /// Whether raw line ends are drawn (␍␊), as the shell's `show --crlf`.
     pub line_ends: bool,
+    /// Where the message list is scrolled to (only the rows in view and a margin are drawn).
+    pub window: ListWindow,
+}
+
+/// The part of a long list in view, as the list last reported it when scrolled: the rows drawn
+/// are these and a margin on each side.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListWindow {
+    /// Which list this is about (a mailbox's name in the page); another list starts at its top.
+    pub list: String,
+    /// The first row in view, from 0.
+    pub top: usize,
+    /// How many rows fit in view (0 until the list has been measured).
+    pub rows: usize,
 }
 
 /// A mailbox the Mailboxes panel can show.
@@ -124,6 +141,7 @@ impl View {
             mailboxes: MailboxesView::default(),
             session: SessionChoice::Follow,
             reference: ReferenceView::default(),
+            panel_seen: Vec::new(),
         };
         view.saw(active, lab.terminal(active).printed());
         view
@@ -218,10 +236,32 @@ impl LabHandle {
         self.view.borrow().panel
     }
 
-    /// Shows the panel called `name`.
+    /// Shows the panel called `name` (a message list shown again starts at its top).
     pub fn show_panel(&self, name: &'static str) {
-        self.view.borrow_mut().panel = Some(name);
+        {
+            let mut view = self.view.borrow_mut();
+            view.panel = Some(name);
+            view.mailboxes.window = ListWindow::default();
+        }
         self.changed();
+    }
+
+    /// Whether the panel called `name` has a change to show: `signature` is a number that moves
+    /// when what it shows changes. A panel shown (`shown`) has none (what it shows now counts as
+    /// seen); nor has a panel the first time it is asked about.
+    pub fn panel_mark(&self, name: &'static str, signature: u64, shown: bool) -> bool {
+        let mut view = self.view.borrow_mut();
+        match view.panel_seen.iter_mut().find(|(p, _)| *p == name) {
+            Some((_, seen)) if !shown => *seen != signature,
+            Some((_, seen)) => {
+                *seen = signature;
+                false
+            }
+            None => {
+                view.panel_seen.push((name, signature));
+                false
+            }
+        }
     }
 
     /// What the Mailboxes panel is looking at.
@@ -233,6 +273,16 @@ impl LabHandle {
     pub fn set_mailboxes(&self, view: MailboxesView) {
         self.view.borrow_mut().mailboxes = view;
         self.changed();
+    }
+
+    /// Notes where the message list is scrolled to and redraws the panels (the lab itself did
+    /// not change: nothing else re-renders).
+    pub fn set_list_window(&self, window: ListWindow) {
+        self.view.borrow_mut().mailboxes.window = window;
+        let on_change = self.on_change.borrow().clone();
+        if let Some(cb) = on_change {
+            cb.emit(());
+        }
     }
 
     /// Which session the Sessions panel shows.
