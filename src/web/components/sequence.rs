@@ -243,7 +243,7 @@ pub fn sequence(props: &Props) -> Html {
             }
             <div class="seq-ends">
                 <div class="seq-end client"><span class="seq-role">{"client"}</span><strong>{client.clone()}</strong></div>
-                <div class="seq-end server"><span class="seq-role">{format!("server · {service}")}</span><strong>{server.clone()}</strong></div>
+                <div class="seq-end server"><span class="seq-role">{format!("server · {service}")}</span><strong>{breakable_port(&server)}</strong></div>
             </div>
             if total > PAGE {
                 {pager(&page, total)}
@@ -289,5 +289,13 @@ fn pager(page: &UseStateHandle<Option<usize>>, total: usize) -> Html {
             {button("Later lines", later, end < total)}
             {button("Latest", None, page.is_some())}
         </nav>
+    }
+}
+
+/// `host:port` that a narrow column breaks before the port, never inside the host's name.
+fn breakable_port(server: &str) -> Html {
+    match server.rsplit_once(':') {
+        Some((host, port)) => html! { <>{host}<wbr />{":"}{port}</> },
+        None => html! { {server} },
     }
 }

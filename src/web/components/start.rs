@@ -81,8 +81,11 @@ pub fn start(lab: &LabHandle, terminal: TerminalId) -> Html {
             }
         })
         .collect::<Html>();
+    // The shell's own list names the page's Alt keys too (for `help`); here the tab strip's
+    // list says them, once.
     let keys = KEYS
         .iter()
+        .filter(|(key, _)| !key.starts_with("Alt"))
         .chain(tabs::KEYS)
         .map(|(key, what)| html! { <><dt><kbd>{*key}</kbd></dt><dd>{*what}</dd></> })
         .collect::<Html>();
