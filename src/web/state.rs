@@ -52,8 +52,11 @@ struct View {
     /// What the Reference panel shows.
     reference: ReferenceView,
     /// For each panel that marks changes, what it showed when it was last shown (see
-    /// [`LabHandle::panel_changed`]).
+    /// [`LabHandle::panel_mark`]).
     panel_seen: Vec<(&'static str, u64)>,
+    /// The page of a long transcript chosen, as the session and its first line; none: the
+    /// latest lines of whichever session is shown.
+    transcript_page: Option<(ConnId, usize)>,
 }
 
 /// Which session the Sessions panel shows.
@@ -142,6 +145,7 @@ impl View {
             session: SessionChoice::Follow,
             reference: ReferenceView::default(),
             panel_seen: Vec::new(),
+            transcript_page: None,
         };
         view.saw(active, lab.terminal(active).printed());
         view
@@ -283,6 +287,22 @@ impl LabHandle {
         if let Some(cb) = on_change {
             cb.emit(());
         }
+    }
+
+    /// The first line of the page of session `id`'s transcript chosen; `None` for its latest
+    /// lines.
+    pub fn transcript_page(&self, id: ConnId) -> Option<usize> {
+        self.view
+            .borrow()
+            .transcript_page
+            .filter(|(session, _)| *session == id)
+            .map(|(_, start)| start)
+    }
+
+    /// Shows the page of session `id`'s transcript from line `start` (`None`: the latest).
+    pub fn set_transcript_page(&self, id: ConnId, start: Option<usize>) {
+        self.view.borrow_mut().transcript_page = start.map(|start| (id, start));
+        self.changed();
     }
 
     /// Which session the Sessions panel shows.

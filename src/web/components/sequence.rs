@@ -105,7 +105,7 @@ fn call(element: &Element, method: &str) {
 #[function_component(Sequence)]
 pub fn sequence(props: &Props) -> Html {
     let copied = use_state(|| Copied::Not);
-    let page = use_state(|| None::<usize>);
+    let page = props.lab.transcript_page(props.session);
     let list_ref = use_node_ref();
     let by_hand_ref = use_node_ref();
     let facts = props.lab.read(|l| {
@@ -114,7 +114,7 @@ pub fn sequence(props: &Props) -> Html {
         let total = lines.len();
         let drawn: Vec<(String, bool, String)> = lines
             .into_iter()
-            .skip(page_start(*page, total))
+            .skip(page_start(page, total))
             .take(PAGE)
             .map(|(at, from_client, bytes)| (clock(at), from_client, wire_text(&bytes)))
             .collect();
@@ -134,7 +134,7 @@ pub fn sequence(props: &Props) -> Html {
     {
         let list_ref = list_ref.clone();
         let following = page.is_none();
-        use_effect_with((count, *page), move |_| {
+        use_effect_with((count, page), move |_| {
             if let Some(list) = list_ref.cast::<Element>() {
                 list.set_scroll_top(if following { list.scroll_height() } else { 0 });
             }
@@ -246,7 +246,7 @@ pub fn sequence(props: &Props) -> Html {
                 <div class="seq-end server"><span class="seq-role">{format!("server · {service}")}</span><strong>{breakable_port(&server)}</strong></div>
             </div>
             if total > PAGE {
-                {pager(&page, total)}
+                {pager(&props.lab, props.session, page, total)}
             }
             if total == 0 {
                 <p class="hint">{"Nothing said yet."}</p>
@@ -263,13 +263,13 @@ pub fn sequence(props: &Props) -> Html {
 
 /// The page controls of a long transcript: which lines are drawn, and buttons to the first,
 /// earlier, later and latest lines.
-fn pager(page: &UseStateHandle<Option<usize>>, total: usize) -> Html {
-    let start = page_start(**page, total);
+fn pager(lab: &LabHandle, session: ConnId, page: Option<usize>, total: usize) -> Html {
+    let start = page_start(page, total);
     let end = (start + PAGE).min(total);
     let button = |label: &'static str, to: Option<usize>, enabled: bool| {
         let onclick = {
-            let page = page.clone();
-            Callback::from(move |_: MouseEvent| page.set(to))
+            let lab = lab.clone();
+            Callback::from(move |_: MouseEvent| lab.set_transcript_page(session, to))
         };
         html! {
             <button type="button" class="tool" disabled={!enabled} {onclick}>{label}</button>
