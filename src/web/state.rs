@@ -6,7 +6,9 @@
 //! (a hidden terminal that printed more shows an unread mark), and the tab strip's notice; and
 //! about the panels beside them: which panel is shown, and what the Mailboxes, Sessions and
 //! Reference panels are looking at. Kept here, not in the components, so that it survives a
-//! panel being hidden and shown.
+//! panel being hidden and shown. A change of what the page shows (a panel, a message chosen,
+//! the message list scrolled) redraws the page without moving the generation: the lab did not
+//! change, so the terminals, which compare the generation, are left alone.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -247,7 +249,7 @@ impl LabHandle {
             view.panel = Some(name);
             view.mailboxes.window = ListWindow::default();
         }
-        self.changed();
+        self.redraw();
     }
 
     /// Whether the panel called `name` has a change to show: `signature` is a number that moves
@@ -276,13 +278,18 @@ impl LabHandle {
     /// Changes what the Mailboxes panel is looking at.
     pub fn set_mailboxes(&self, view: MailboxesView) {
         self.view.borrow_mut().mailboxes = view;
-        self.changed();
+        self.redraw();
     }
 
-    /// Notes where the message list is scrolled to and redraws the panels (the lab itself did
-    /// not change: nothing else re-renders).
+    /// Notes where the message list is scrolled to and redraws the panels.
     pub fn set_list_window(&self, window: ListWindow) {
         self.view.borrow_mut().mailboxes.window = window;
+        self.redraw();
+    }
+
+    /// Re-renders the page after a change of what it shows, not of the lab: the generation
+    /// stays, so the terminals (which compare it) are left alone.
+    fn redraw(&self) {
         let on_change = self.on_change.borrow().clone();
         if let Some(cb) = on_change {
             cb.emit(());
@@ -313,7 +320,7 @@ impl LabHandle {
     /// Shows a chosen session, or follows the terminal again.
     pub fn choose_session(&self, choice: SessionChoice) {
         self.view.borrow_mut().session = choice;
-        self.changed();
+        self.redraw();
     }
 
     /// What the Reference panel shows.
@@ -324,7 +331,7 @@ impl LabHandle {
     /// Changes what the Reference panel shows.
     pub fn set_reference(&self, view: ReferenceView) {
         self.view.borrow_mut().reference = view;
-        self.changed();
+        self.redraw();
     }
 
     /// Replaces the lab with a fresh one (the clock keeps running forward): one terminal.

@@ -202,16 +202,23 @@ test('a 10,000-message INBOX is drawn a window at a time, and the keyboard reach
     for (let i = 0; i < 12; i++) window.mailLab.exec('imap bob copy 1:* INBOX');
     window.mailLab.exec('imap bob copy 1:1808 INBOX');
   });
-  // Showing the panel is one render; time it up to the first task after it.
+  // Showing the panel is one render; time it up to the first task after it (the median of
+  // seven, after a first one that warms up).
   const ms = await page.evaluate(async () => {
     const after = () => new Promise((ok) => { const c = new MessageChannel(); c.port1.onmessage = ok; c.port2.postMessage(0); });
-    const t = performance.now();
-    document.querySelector('#panel-tab-mailboxes').click();
-    await after();
-    return performance.now() - t;
+    const times = [];
+    for (let i = 0; i < 8; i++) {
+      document.querySelector('#panel-tab-start').click();
+      await after();
+      const t = performance.now();
+      document.querySelector('#panel-tab-mailboxes').click();
+      await after();
+      times.push(performance.now() - t);
+    }
+    return times.slice(1).sort((a, b) => a - b)[3];
   });
-  console.log(`the Mailboxes panel with 10,000 messages rendered in ${ms.toFixed(1)} ms`);
-  assert.ok(ms < 250, `a render costs the same whatever the mailbox holds (${ms.toFixed(1)} ms)`);
+  console.log(`the Mailboxes panel with 10,000 messages renders in ${ms.toFixed(1)} ms (median)`);
+  assert.ok(ms < 100, `a render costs about the same whatever the mailbox holds (${ms.toFixed(1)} ms)`);
   const grid = mailboxes(page).getByRole('grid', { name: 'Messages, 10000' });
   assert.equal(await grid.getAttribute('aria-rowcount'), '10001');
   const drawn = () => grid.locator('.mbx-rows [role="row"]').evaluateAll((rs) => rs.map((r) => +r.getAttribute('aria-rowindex')));
