@@ -1512,7 +1512,7 @@ async fn a_long_transcript_is_drawn_a_page_at_a_time_and_every_line_can_be_reach
     let lines: Vec<String> = (1..=450).map(|n| format!("line {n}")).collect();
     exec(&lines.join("\n"));
     show_panel(&root, "Sessions").await;
-    let status = || text_of(&root, ".seq-pages [role='status']");
+    let status = || text_of(&root, ".seq-pages .hint");
     let drawn = sequence_lines;
     assert_eq!(
         status(),

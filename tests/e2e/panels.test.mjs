@@ -201,7 +201,7 @@ test('a long transcript is drawn a page at a time, and every line can be reached
   await page.getByRole('tab', { name: 'Sessions' }).click();
   const sessions = panel(page, 'sessions');
   const pages = sessions.getByRole('navigation', { name: 'Pages of the transcript' });
-  const status = () => pages.getByRole('status').innerText();
+  const status = () => pages.locator('.hint').innerText();
   const texts = () => sessions.locator('.seq-text').allInnerTexts();
   assert.match(await status(), /^Lines 801–1200 of 1200 \(the latest/);
   assert.equal((await texts()).length, 400);

@@ -277,9 +277,10 @@ fn pager(lab: &LabHandle, session: ConnId, page: Option<usize>, total: usize) ->
     };
     let later = start + PAGE;
     let later = (later < total.saturating_sub(PAGE)).then_some(later);
+    // The count is not a live region: on the latest page it moves with every line said.
     html! {
         <nav class="seq-pages" aria-label="Pages of the transcript">
-            <p class="hint" role="status">
+            <p class="hint">
                 {format!("Lines {}–{end} of {total}", start + 1)}
                 if page.is_none() { {" (the latest, following the session)"} }
                 {"; Copy as text has them all."}
