@@ -281,7 +281,7 @@ fn server_mailbox(
     };
     let chosen = view
         .message
-        .and_then(|uid| messages.iter().position(|m| m.uid().get() == uid));
+        .and_then(|uid| messages.binary_search_by_key(&uid, |m| m.uid().get()).ok());
     let facts = html! {
         <p class="mbx-facts">
             <span><strong>{visible(&folder)}</strong></span>
