@@ -23,6 +23,7 @@ use web_sys::{Element, HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::message::Message;
+use super::sessions::list_target;
 use crate::mail;
 use crate::net::World;
 use crate::shell::visible;
@@ -552,16 +553,9 @@ fn message_list(lab: &LabHandle, view: &MailboxesView, list: &List) -> (Html, Ht
                 return;
             };
             let (height, rows, top) = measure(&scroller).unwrap_or((1, FIRST_ROWS, 0));
-            let last = total - 1;
             let page = rows.saturating_sub(1).max(1);
-            let to = match e.key().as_str() {
-                "ArrowDown" => (at + 1).min(last),
-                "ArrowUp" => at.saturating_sub(1),
-                "PageDown" => (at + page).min(last),
-                "PageUp" => at.saturating_sub(page),
-                "Home" => 0,
-                "End" => last,
-                _ => return,
+            let Some(to) = list_target(&e.key(), at, total, page) else {
+                return;
             };
             e.prevent_default();
             // Scroll so that the row is in view, then draw around it.
