@@ -64,6 +64,91 @@ fn help_lists_every_command_and_explains_one() {
     assert!(bad[0].text.contains("no command 'frobnicate'"));
 }
 
+/// The line of `lines` that contains every one of `parts`, if there is one.
+fn line_with<'a>(lines: &'a [String], parts: &[&str]) -> Option<&'a String> {
+    lines.iter().find(|l| parts.iter().all(|p| l.contains(p)))
+}
+
+#[test]
+fn help_points_to_the_protocols_reference_tables() {
+    let (mut lab, term) = lab();
+    let all = texts(&run(&mut lab, term, "help")).join("\n");
+    assert!(
+        all.contains("'help smtp', 'help pop3', 'help imap'"),
+        "the overview names the protocol tables:\n{all}"
+    );
+
+    // SMTP: each command's syntax with its RFC section on one line, what it does under it.
+    let smtp = texts(&run(&mut lab, term, "help smtp"));
+    assert_eq!(
+        smtp[0],
+        "SMTP commands (RFC 5321), as the Reference panel lists them:"
+    );
+    let rcpt = line_with(&smtp, &["RCPT TO:<bob@hamburger.edu>", "RFC 5321 §4.1.1.3"])
+        .unwrap_or_else(|| panic!("RCPT with its section:\n{}", smtp.join("\n")));
+    let at = smtp.iter().position(|l| l == rcpt).unwrap_or_default();
+    assert_eq!(
+        smtp[at + 1].trim(),
+        "Adds one envelope recipient; repeat it for each."
+    );
+    for (syntax, section) in [
+        ("EHLO domain", "RFC 5321 §4.1.1.1"),
+        ("DATA", "RFC 5321 §4.1.1.4"),
+        ("QUIT", "RFC 5321 §4.1.1.10"),
+    ] {
+        assert!(line_with(&smtp, &[syntax, section]).is_some(), "{syntax}");
+    }
+    // The sections line up in one column.
+    let column: Vec<usize> = smtp.iter().filter_map(|l| l.find("RFC ")).skip(1).collect();
+    assert!(column.windows(2).all(|w| w[0] == w[1]), "{smtp:?}");
+
+    // POP3 and IMAP are shell commands too: their usage first, then the protocol's table.
+    let pop3 = texts(&run(&mut lab, term, "help pop3"));
+    assert!(pop3[0].starts_with("usage: pop3 fetch|local USER"));
+    assert!(
+        line_with(&pop3, &["RETR n", "RFC 1939 §5"]).is_some(),
+        "{pop3:?}"
+    );
+    assert!(line_with(&pop3, &["APOP bob md5-digest", "RFC 1939 §7"]).is_some());
+    let imap = texts(&run(&mut lab, term, "help IMAP"));
+    assert!(
+        line_with(&imap, &["a2 SELECT INBOX", "RFC 3501 §6.3.1"]).is_some(),
+        "{imap:?}"
+    );
+    assert!(line_with(&imap, &["a4 IDLE … DONE", "RFC 2177 §3"]).is_some());
+
+    // The replies, and one entry by its verb or code.
+    let replies = texts(&run(&mut lab, term, "help smtp replies"));
+    assert!(
+        line_with(&replies, &["550", "RFC 5321 §4.2.3"]).is_some(),
+        "{replies:?}"
+    );
+    assert!(
+        replies
+            .iter()
+            .any(|l| l.contains("Mailbox unavailable: no such user"))
+    );
+    assert_eq!(
+        texts(&run(&mut lab, term, "help smtp rcpt")),
+        [
+            "  RCPT TO:<bob@hamburger.edu>  RFC 5321 §4.1.1.3",
+            "      Adds one envelope recipient; repeat it for each."
+        ]
+    );
+    let trycreate = texts(&run(&mut lab, term, "help imap [TRYCREATE]"));
+    assert!(trycreate[0].contains("RFC 3501 §7.1"), "{trycreate:?}");
+
+    let bad = run(&mut lab, term, "help smtp FROB");
+    assert_eq!(bad[0].kind, LineKind::Error);
+    assert_eq!(
+        bad[0].text,
+        "help: SMTP has no command or reply 'FROB'; 'help smtp' lists them"
+    );
+    let bad = run(&mut lab, term, "help telnet RCPT");
+    assert_eq!(bad[0].kind, LineKind::Error);
+    assert!(bad[0].text.contains("no protocol 'telnet'"));
+}
+
 #[test]
 fn hosts_shows_both_textbook_mail_hosts_with_their_ports() {
     let (mut lab, term) = lab();

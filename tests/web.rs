@@ -602,17 +602,22 @@ async fn window_mail_lab_names_terminals_by_their_number() {
 async fn show_panel(root: &Element, name: &str) {
     let tab = all(root, ".panels [role='tab']")
         .into_iter()
-        .find(|t| t.text_content().as_deref() == Some(name))
+        .find(|t| {
+            // A changed mark adds ", changed" for screen readers.
+            let text = t.text_content().unwrap_or_default();
+            text.strip_prefix(name)
+                .is_some_and(|rest| rest.is_empty() || rest == ", changed")
+        })
         .unwrap_or_else(|| panic!("a panel tab called {name}"));
     click(&tab).await;
 }
 
-/// The message list's rows as "number uid flags | subject".
+/// The message list's rows drawn, as "number uid flags | subject".
 fn rows(root: &Element) -> Vec<String> {
-    all(root, ".mbx-list tbody tr")
+    all(root, ".mbx-rows [role='row']")
         .iter()
         .map(|tr| {
-            let cells = all(tr, "td");
+            let cells = all(tr, "[role='gridcell']");
             let text = |i: usize| {
                 cells
                     .get(i)
@@ -793,7 +798,10 @@ async fn the_mailboxes_panel_follows_deliveries_flags_and_expunges_from_any_term
         "the session that selected INBOX claimed \\Recent"
     );
     enter_line(&root, "a4 STORE 2 +FLAGS (\\Deleted)").await;
-    assert!(has_class(&all(&root, ".mbx-list tbody tr")[1], "deleted"));
+    assert!(has_class(
+        &all(&root, ".mbx-rows [role='row']")[1],
+        "deleted"
+    ));
     enter_line(&root, "a5 EXPUNGE").await;
     assert_eq!(rows(&root), ["1 1 \\Flagged | Crepes on Friday?"]);
 
@@ -1246,5 +1254,301 @@ async fn the_reference_panel_filters_by_words_and_protocol() {
         .filter_map(|h| h.text_content())
         .collect();
     assert_eq!(headings, ["IMAP — RFC 3501"]);
+    unmount(root, app).await;
+}
+
+// What the panels still had to learn (#8): a mailbox of 10,000 messages drawn a window at a
+// time, a hidden panel's changed mark, a long transcript in pages.
+
+/// Runs `lines` through `window.mailLab.exec` (the app mounted last installed it).
+fn exec(lines: &str) -> String {
+    let window = web_sys::window().expect("a window");
+    let api = js_sys::Reflect::get(&window, &"mailLab".into()).expect("window.mailLab");
+    let exec: js_sys::Function = js_sys::Reflect::get(&api, &"exec".into())
+        .expect("exec")
+        .dyn_into()
+        .expect("a function");
+    exec.call1(&api, &lines.into())
+        .expect("exec runs")
+        .as_string()
+        .unwrap_or_default()
+}
+
+/// The page's stylesheet, as the site serves it (rows need their height to be scrolled).
+fn add_styles() -> Element {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let style = document.create_element("style").expect("a style element");
+    style.set_text_content(Some(include_str!("../www/style.css")));
+    document
+        .head()
+        .expect("a head")
+        .append_child(&style)
+        .expect("appended");
+    style
+}
+
+/// The drawn rows' `aria-rowindex`es.
+fn row_indexes(root: &Element) -> Vec<usize> {
+    all(root, ".mbx-rows [role='row']")
+        .iter()
+        .filter_map(|r| r.get_attribute("aria-rowindex")?.parse().ok())
+        .collect()
+}
+
+/// The message number in the row of the focused element.
+fn focused_number() -> Option<String> {
+    focused()?
+        .closest("[role='row']")
+        .ok()??
+        .query_selector(".c-num")
+        .ok()??
+        .text_content()
+}
+
+async fn scroll_to(element: &Element, top: i32) {
+    element.set_scroll_top(top);
+    let event = web_sys::Event::new("scroll").expect("an event");
+    element.dispatch_event(&event).expect("dispatched");
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_ten_thousand_message_inbox_draws_the_rows_in_view_and_reaches_every_one() {
+    let style = add_styles();
+    let (root, app) = mount_app().await;
+    // IMAP COPY doubles bob's INBOX: 2, 4, … 8192, then 1,808 more.
+    for _ in 0..12 {
+        exec("imap bob copy 1:* INBOX");
+    }
+    exec("imap bob copy 1:1808 INBOX");
+    show_panel(&root, "Mailboxes").await;
+    let grid = one(&root, ".mbx-list [role='grid']");
+    assert_eq!(
+        grid.get_attribute("aria-rowcount").as_deref(),
+        Some("10001"),
+        "10,000 messages and the header row"
+    );
+    assert_eq!(
+        grid.get_attribute("aria-label").as_deref(),
+        Some("Messages, 10000")
+    );
+    let head = one(&root, ".mbx-head");
+    assert_eq!(head.get_attribute("aria-rowindex").as_deref(), Some("1"));
+    let headers: Vec<String> = all(&head, "[role='columnheader']")
+        .iter()
+        .filter_map(|h| h.text_content())
+        .collect();
+    assert_eq!(
+        headers,
+        ["#", "UID", "Flags", "From", "Subject", "Size", "Received"]
+    );
+    let drawn = row_indexes(&root);
+    assert!(
+        drawn.len() < 40,
+        "only the rows in view and a margin: {}",
+        drawn.len()
+    );
+    assert_eq!(drawn.first(), Some(&2), "the list starts at its top");
+    assert!(drawn.windows(2).all(|w| w[1] == w[0] + 1), "{drawn:?}");
+    assert_eq!(
+        rows(&root)[0],
+        "1 1  | Crepes on Friday?",
+        "row 2 of the grid is message 1 (the agent's sessions claimed \\Recent)"
+    );
+
+    // Scrolled to the middle, the rows there are drawn, and still only a window of them.
+    let list = one(&root, ".mbx-list");
+    let height = one(&root, ".mbx-rows [role='row']")
+        .dyn_into::<web_sys::HtmlElement>()
+        .expect("an HTML element")
+        .offset_height();
+    assert!(height > 0, "rows have a height");
+    scroll_to(&list, height * 5000).await;
+    let drawn = row_indexes(&root);
+    assert!(drawn.len() < 40, "{}", drawn.len());
+    assert!(
+        drawn.contains(&5002) && drawn.contains(&5010),
+        "message 5001 is at the top of the view: {drawn:?}"
+    );
+    let padding = one(&root, ".mbx-rows")
+        .get_attribute("style")
+        .unwrap_or_default();
+    assert!(
+        padding.contains(&format!("* {})", drawn[0] - 2)),
+        "the rows above are padding: {padding}"
+    );
+
+    // One tab stop, the first row in view; the keys move between rows.
+    let stops = all(&root, ".mbx-list .open[tabindex='0']");
+    assert_eq!(stops.len(), 1, "one tab stop in the list");
+    stops[0]
+        .clone()
+        .dyn_into::<web_sys::HtmlElement>()
+        .expect("a button")
+        .focus()
+        .expect("focused");
+    assert_eq!(focused_number().as_deref(), Some("5001"));
+    let target = focused().expect("a focused element");
+    key_on(&target, "ArrowDown", "ArrowDown", false).await;
+    assert_eq!(focused_number().as_deref(), Some("5002"));
+    key_on(&focused().expect("focus"), "ArrowUp", "ArrowUp", false).await;
+    key_on(&focused().expect("focus"), "ArrowUp", "ArrowUp", false).await;
+    assert_eq!(focused_number().as_deref(), Some("5000"));
+    key_on(&focused().expect("focus"), "End", "End", false).await;
+    assert_eq!(
+        focused_number().as_deref(),
+        Some("10000"),
+        "End reaches the last message, drawn for it"
+    );
+    assert!(row_indexes(&root).contains(&10001));
+    assert!(
+        !row_indexes(&root).contains(&5002),
+        "the middle is no longer drawn"
+    );
+    key_on(&focused().expect("focus"), "PageUp", "PageUp", false).await;
+    let after_page_up: usize = focused_number()
+        .and_then(|n| n.parse().ok())
+        .expect("a row is focused");
+    assert!(
+        (9980..10000).contains(&after_page_up),
+        "a page up: {after_page_up}"
+    );
+    key_on(&focused().expect("focus"), "Home", "Home", false).await;
+    assert_eq!(focused_number().as_deref(), Some("1"));
+    key_on(&focused().expect("focus"), "ArrowDown", "ArrowDown", false).await;
+    // Enter on a button is a click: the message opens.
+    click(&focused().expect("focus")).await;
+    assert!(
+        text_of(&root, ".message h2").starts_with("UID 2 in INBOX of bob on mail.hamburger.edu"),
+        "{}",
+        text_of(&root, ".message h2")
+    );
+    let current = one(&root, ".mbx-row.current");
+    assert_eq!(current.get_attribute("aria-rowindex").as_deref(), Some("3"));
+    assert_eq!(
+        all(&root, ".mbx-list .open[tabindex='0']")
+            .first()
+            .and_then(|b| b.get_attribute("aria-current"))
+            .as_deref(),
+        Some("true"),
+        "the open message's row is the tab stop"
+    );
+    unmount(root, app).await;
+    style.remove();
+}
+
+/// Whether the panel tab called `id` shows a changed mark, read as a screen reader would.
+fn marked(root: &Element, id: &str) -> bool {
+    let tab = one(root, &format!("#panel-tab-{id}"));
+    let spoken = tab
+        .text_content()
+        .unwrap_or_default()
+        .ends_with(", changed");
+    assert_eq!(
+        spoken,
+        tab.query_selector(".unread-mark").ok().flatten().is_some(),
+        "the mark is seen and said"
+    );
+    spoken
+}
+
+#[wasm_bindgen_test]
+async fn a_hidden_panel_that_changed_gets_a_mark_until_it_is_shown() {
+    let (root, app) = mount_app().await;
+    let panels = ["start", "mailboxes", "sessions", "network", "reference"];
+    assert!(panels.iter().all(|p| !marked(&root, p)), "nothing yet");
+
+    // Mail delivered: Mailboxes and Sessions changed while the Start panel is shown.
+    for line in ["login alice", "mail -s Hi bob@hamburger.edu", "Hello", "."] {
+        enter_line(&root, line).await;
+    }
+    assert!(marked(&root, "mailboxes"));
+    assert!(marked(&root, "sessions"));
+    assert!(!marked(&root, "network") && !marked(&root, "reference"));
+    show_panel(&root, "Mailboxes").await;
+    assert!(!marked(&root, "mailboxes"), "shown: the mark is gone");
+    assert!(marked(&root, "sessions"));
+    show_panel(&root, "Sessions").await;
+    assert!(!marked(&root, "sessions"));
+    assert!(!marked(&root, "mailboxes"), "and stays gone");
+
+    // A flag set by the IMAP agent: a new session, and the store changed.
+    enter_line(&root, "imap bob flag 1 flagged").await;
+    assert!(marked(&root, "mailboxes"));
+    assert!(!marked(&root, "sessions"), "the panel shown has no mark");
+    show_panel(&root, "Mailboxes").await;
+    assert!(!marked(&root, "mailboxes"));
+    assert!(
+        !marked(&root, "sessions"),
+        "the agent's session was new while the panel was shown"
+    );
+
+    // An expunge typed by hand: the list shown follows; hidden, the tab says so.
+    show_panel(&root, "Network").await;
+    for line in [
+        "telnet mail.hamburger.edu 143",
+        "a1 LOGIN bob hungry",
+        "a2 SELECT INBOX",
+        "a3 STORE 1 +FLAGS (\\Deleted)",
+    ] {
+        enter_line(&root, line).await;
+    }
+    show_panel(&root, "Mailboxes").await;
+    assert_eq!(rows(&root).len(), 3);
+    show_panel(&root, "Start").await;
+    enter_line(&root, "a4 EXPUNGE").await;
+    assert!(marked(&root, "mailboxes"), "the expunge is a change");
+    show_panel(&root, "Mailboxes").await;
+    assert_eq!(rows(&root).len(), 2);
+    unmount(root, app).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_long_transcript_is_drawn_a_page_at_a_time_and_every_line_can_be_reached() {
+    let (root, app) = mount_app().await;
+    exec("telnet mail.hamburger.edu 7");
+    let lines: Vec<String> = (1..=450).map(|n| format!("line {n}")).collect();
+    exec(&lines.join("\n"));
+    show_panel(&root, "Sessions").await;
+    let status = || text_of(&root, ".seq-pages .hint");
+    let drawn = sequence_lines;
+    assert_eq!(
+        status(),
+        "Lines 501–900 of 900 (the latest, following the session); Copy as text has them all."
+    );
+    assert_eq!(drawn(&root).len(), 400);
+    assert_eq!(drawn(&root).last().map(String::as_str), Some("S: line 450"));
+    let button = |label: &str| {
+        all(&root, ".seq-pages button")
+            .into_iter()
+            .find(|b| b.text_content().as_deref() == Some(label))
+            .unwrap_or_else(|| panic!("a button {label}"))
+    };
+    assert!(button("Latest").has_attribute("disabled"));
+    assert!(button("Later lines").has_attribute("disabled"));
+
+    click(&button("Earlier lines")).await;
+    assert_eq!(status(), "Lines 101–500 of 900; Copy as text has them all.");
+    assert_eq!(drawn(&root)[0], "C: line 51");
+    click(&button("First lines")).await;
+    assert_eq!(status(), "Lines 1–400 of 900; Copy as text has them all.");
+    assert_eq!(drawn(&root)[0], "C: line 1");
+    assert!(button("First lines").has_attribute("disabled"));
+    // A page stays put while the session talks on.
+    exec("one more");
+    assert_eq!(drawn(&root)[0], "C: line 1");
+    settle().await;
+    assert_eq!(status(), "Lines 1–400 of 902; Copy as text has them all.");
+    click(&button("Later lines")).await;
+    assert_eq!(status(), "Lines 401–800 of 902; Copy as text has them all.");
+    assert_eq!(drawn(&root)[0], "C: line 201");
+    click(&button("Later lines")).await;
+    assert_eq!(
+        status(),
+        "Lines 503–902 of 902 (the latest, following the session); Copy as text has them all."
+    );
+    assert_eq!(drawn(&root).last().map(String::as_str), Some("S: one more"));
     unmount(root, app).await;
 }

@@ -14,9 +14,13 @@ pub struct CommandSpec {
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "help",
-        usage: "help [command]",
-        summary: "list the commands, or explain one",
-        details: "Without an argument, lists every command. With one, shows its usage and details.",
+        usage: "help [COMMAND|smtp|pop3|imap]",
+        summary: "list the commands, explain one, or show a protocol's commands",
+        details: "Without an argument, lists every command. With one, shows its usage and details. \
+                  'help smtp', 'help pop3' and 'help imap' list that protocol's commands with \
+                  their syntax, what each does and its RFC section — the tables of the \
+                  Reference panel; 'help smtp replies' explains the reply codes, and \
+                  'help smtp RCPT' or 'help imap [TRYCREATE]' shows one entry.",
     },
     CommandSpec {
         name: "hosts",

@@ -23,7 +23,12 @@ pub fn complete(world: &World, input: &str) -> Completion {
     let before: Vec<&str> = head.split_whitespace().collect();
     let options: Vec<String> = match before.as_slice() {
         [] => COMMANDS.iter().map(|c| c.name.to_string()).collect(),
-        ["help"] => COMMANDS.iter().map(|c| c.name.to_string()).collect(),
+        // Commands, and the protocols of the reference card (pop3 and imap are both).
+        ["help"] => COMMANDS
+            .iter()
+            .map(|c| c.name.to_string())
+            .chain(std::iter::once("smtp".to_string()))
+            .collect(),
         ["telnet" | "nc" | "users" | "dig" | "folders" | "mailbox" | "show"]
         | ["host", "up" | "down"] => world.hosts().map(|h| h.name().to_string()).collect(),
         ["mx"] => world.dns().mail_domains().map(str::to_string).collect(),

@@ -14,6 +14,7 @@
 mod account;
 mod commands;
 mod complete;
+mod help;
 mod imap;
 mod inspect;
 mod lesson;
@@ -548,7 +549,7 @@ impl Lab {
         };
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let printed: Result<Vec<Line>, String> = match name.as_str() {
-            "help" => help(&args),
+            "help" => help::help(&args),
             "hosts" => self.hosts(&args),
             "telnet" => self.open(id, Tool::Telnet, &args, out).map(|()| Vec::new()),
             "nc" => self.open(id, Tool::Nc, &args, out).map(|()| Vec::new()),
@@ -748,54 +749,6 @@ fn no_args(name: &str, args: &[&str]) -> Result<(), String> {
     } else {
         Err(format!("{name}: takes no arguments"))
     }
-}
-
-fn help(args: &[&str]) -> Result<Vec<Line>, String> {
-    match args {
-        [] => {
-            let width = COMMANDS.iter().map(|c| c.usage.len()).max().unwrap_or(0);
-            let mut lines = vec![Line::info("Commands:")];
-            lines.extend(
-                COMMANDS
-                    .iter()
-                    .map(|c| Line::info(format!("  {:<width$}  {}", c.usage, c.summary))),
-            );
-            lines.push(Line::info("Keys:"));
-            let key_width = KEYS.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-            lines.extend(
-                KEYS.iter()
-                    .map(|(k, what)| Line::info(format!("  {k:<key_width$}  {what}"))),
-            );
-            lines.push(Line::info(
-                "Type 'help COMMAND' for more about one command.",
-            ));
-            Ok(lines)
-        }
-        [name] => {
-            let spec = commands::find(name).ok_or_else(|| {
-                format!(
-                    "help: no command '{}'; type 'help' for the list",
-                    visible(name)
-                )
-            })?;
-            Ok(vec![
-                Line::info(format!("usage: {}", spec.usage)),
-                Line::info(format!("{}.", capitalize(spec.summary))),
-                Line::info(spec.details),
-            ])
-        }
-        _ => Err("help: usage: help [command]".to_string()),
-    }
-}
-
-/// The summary with its first letter in capitals. Summaries are ASCII (a test checks it), so the
-/// ASCII mapping is the whole of it, and the page does not carry Unicode's uppercase tables.
-fn capitalize(text: &str) -> String {
-    let mut text = text.to_string();
-    if let Some(first) = text.get_mut(..1) {
-        first.make_ascii_uppercase();
-    }
-    text
 }
 
 /// Lays out rows under a header, columns padded to their widest cell.

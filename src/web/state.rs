@@ -6,7 +6,9 @@
 //! (a hidden terminal that printed more shows an unread mark), and the tab strip's notice; and
 //! about the panels beside them: which panel is shown, and what the Mailboxes, Sessions and
 //! Reference panels are looking at. Kept here, not in the components, so that it survives a
-//! panel being hidden and shown.
+//! panel being hidden and shown. A change of what the page shows (a panel, a message chosen,
+//! the message list scrolled) redraws the page without moving the generation: the lab did not
+//! change, so the terminals, which compare the generation, are left alone.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -51,6 +53,12 @@ struct View {
     session: SessionChoice,
     /// What the Reference panel shows.
     reference: ReferenceView,
+    /// For each panel that marks changes, what it showed when it was last shown (see
+    /// [`LabHandle::panel_mark`]).
+    panel_seen: Vec<(&'static str, u64)>,
+    /// The page of a long transcript chosen, as the session and its first line; none: the
+    /// latest lines of whichever session is shown.
+    transcript_page: Option<(ConnId, usize)>,
 }
 
 /// Which session the Sessions panel shows.
@@ -86,6 +94,20 @@ pub struct MailboxesView {
     pub aspect: Aspect,
     /// Whether raw line ends are drawn (␍␊), as the shell's `show --crlf`.
     pub line_ends: bool,
+    /// Where the message list is scrolled to (only the rows in view and a margin are drawn).
+    pub window: ListWindow,
+}
+
+/// The part of a long list in view, as the list last reported it when scrolled: the rows drawn
+/// are these and a margin on each side.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListWindow {
+    /// Which list this is about (a mailbox's name in the page); another list starts at its top.
+    pub list: String,
+    /// The first row in view, from 0.
+    pub top: usize,
+    /// How many rows fit in view (0 until the list has been measured).
+    pub rows: usize,
 }
 
 /// A mailbox the Mailboxes panel can show.
@@ -124,6 +146,8 @@ impl View {
             mailboxes: MailboxesView::default(),
             session: SessionChoice::Follow,
             reference: ReferenceView::default(),
+            panel_seen: Vec::new(),
+            transcript_page: None,
         };
         view.saw(active, lab.terminal(active).printed());
         view
@@ -218,10 +242,32 @@ impl LabHandle {
         self.view.borrow().panel
     }
 
-    /// Shows the panel called `name`.
+    /// Shows the panel called `name` (a message list shown again starts at its top).
     pub fn show_panel(&self, name: &'static str) {
-        self.view.borrow_mut().panel = Some(name);
-        self.changed();
+        {
+            let mut view = self.view.borrow_mut();
+            view.panel = Some(name);
+            view.mailboxes.window = ListWindow::default();
+        }
+        self.redraw();
+    }
+
+    /// Whether the panel called `name` has a change to show: `signature` is a number that moves
+    /// when what it shows changes. A panel shown (`shown`) has none (what it shows now counts as
+    /// seen); nor has a panel the first time it is asked about.
+    pub fn panel_mark(&self, name: &'static str, signature: u64, shown: bool) -> bool {
+        let mut view = self.view.borrow_mut();
+        match view.panel_seen.iter_mut().find(|(p, _)| *p == name) {
+            Some((_, seen)) if !shown => *seen != signature,
+            Some((_, seen)) => {
+                *seen = signature;
+                false
+            }
+            None => {
+                view.panel_seen.push((name, signature));
+                false
+            }
+        }
     }
 
     /// What the Mailboxes panel is looking at.
@@ -232,6 +278,37 @@ impl LabHandle {
     /// Changes what the Mailboxes panel is looking at.
     pub fn set_mailboxes(&self, view: MailboxesView) {
         self.view.borrow_mut().mailboxes = view;
+        self.redraw();
+    }
+
+    /// Notes where the message list is scrolled to and redraws the panels.
+    pub fn set_list_window(&self, window: ListWindow) {
+        self.view.borrow_mut().mailboxes.window = window;
+        self.redraw();
+    }
+
+    /// Re-renders the page after a change of what it shows, not of the lab: the generation
+    /// stays, so the terminals (which compare it) are left alone.
+    fn redraw(&self) {
+        let on_change = self.on_change.borrow().clone();
+        if let Some(cb) = on_change {
+            cb.emit(());
+        }
+    }
+
+    /// The first line of the page of session `id`'s transcript chosen; `None` for its latest
+    /// lines.
+    pub fn transcript_page(&self, id: ConnId) -> Option<usize> {
+        self.view
+            .borrow()
+            .transcript_page
+            .filter(|(session, _)| *session == id)
+            .map(|(_, start)| start)
+    }
+
+    /// Shows the page of session `id`'s transcript from line `start` (`None`: the latest).
+    pub fn set_transcript_page(&self, id: ConnId, start: Option<usize>) {
+        self.view.borrow_mut().transcript_page = start.map(|start| (id, start));
         self.changed();
     }
 
@@ -243,7 +320,7 @@ impl LabHandle {
     /// Shows a chosen session, or follows the terminal again.
     pub fn choose_session(&self, choice: SessionChoice) {
         self.view.borrow_mut().session = choice;
-        self.changed();
+        self.redraw();
     }
 
     /// What the Reference panel shows.
@@ -254,7 +331,7 @@ impl LabHandle {
     /// Changes what the Reference panel shows.
     pub fn set_reference(&self, view: ReferenceView) {
         self.view.borrow_mut().reference = view;
-        self.changed();
+        self.redraw();
     }
 
     /// Replaces the lab with a fresh one (the clock keeps running forward): one terminal.

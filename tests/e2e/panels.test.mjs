@@ -169,6 +169,56 @@ test('the network panel shows a message queued while the receiver is down, until
   await page.close();
 });
 
+test('a hidden panel whose content changed is marked on its tab until it is shown', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  const tab = (name) => page.getByRole('tab', { name: new RegExp(`^${name}`) });
+  const names = () => page.locator('.panel-tabs [role="tab"]').evaluateAll((ts) => ts.map((t) => t.textContent));
+  assert.deepEqual(await names(), ['Start', 'Mailboxes', 'Sessions', 'Network', 'Reference']);
+  await typeLines(page, SEND_TO_BOB);
+  await terminal(page).getByText(/^A copy is in alice@crepes.fr's Sent folder/).waitFor();
+  assert.deepEqual(await names(), ['Start', 'Mailboxes, changed', 'Sessions, changed', 'Network', 'Reference'],
+    'mail delivered and new sessions: both tabs say so');
+  assert.equal(await tab('Mailboxes').locator('.unread-mark').isVisible(), true, 'a mark the eye sees too');
+  await page.locator('.panel-tabs').screenshot({ path: join(ROOT, 'artifacts', 'panel-tabs-changed.png') });
+  await tab('Mailboxes').click();
+  assert.deepEqual(await names(), ['Start', 'Mailboxes', 'Sessions, changed', 'Network', 'Reference'], 'shown: cleared');
+  await tab('Sessions').click();
+  assert.deepEqual(await names(), ['Start', 'Mailboxes', 'Sessions', 'Network', 'Reference']);
+  // An IMAP flag change made while the Sessions panel is shown marks Mailboxes only.
+  await typeLines(page, ['imap bob flag 1 flagged']);
+  await terminal(page).getByText(/^Message 1 now has flags/).waitFor();
+  assert.deepEqual(await names(), ['Start', 'Mailboxes, changed', 'Sessions', 'Network', 'Reference']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a long transcript is drawn a page at a time, and every line can be reached', async () => {
+  const { page, errors } = await openLab(browser, server.url);
+  await page.evaluate(() => {
+    window.mailLab.exec('telnet mail.hamburger.edu 7');
+    window.mailLab.exec(Array.from({ length: 600 }, (_, i) => `line ${i + 1}`).join('\n'));
+  });
+  await page.getByRole('tab', { name: 'Sessions' }).click();
+  const sessions = panel(page, 'sessions');
+  const pages = sessions.getByRole('navigation', { name: 'Pages of the transcript' });
+  const status = () => pages.locator('.hint').innerText();
+  const texts = () => sessions.locator('.seq-text').allInnerTexts();
+  assert.match(await status(), /^Lines 801–1200 of 1200 \(the latest/);
+  assert.equal((await texts()).length, 400);
+  await pages.getByRole('button', { name: 'First lines' }).click();
+  assert.match(await status(), /^Lines 1–400 of 1200;/);
+  assert.equal((await texts())[0], 'line 1');
+  await pages.getByRole('button', { name: 'Later lines' }).click();
+  assert.match(await status(), /^Lines 401–800 of 1200;/);
+  await pages.getByRole('button', { name: 'Earlier lines' }).click();
+  assert.equal((await texts())[0], 'line 1');
+  await pages.getByRole('button', { name: 'Latest' }).click();
+  assert.equal((await texts()).at(-1), 'line 600');
+  assert.deepEqual(await axe(page), [], 'axe-core: the pages');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 for (const scheme of ['light', 'dark']) {
   test(`axe-core finds nothing on the Sessions, Network and Reference panels, ${scheme} theme`, async () => {
     const { page, errors } = await openLab(browser, server.url, { colorScheme: scheme, viewport: { width: 1280, height: 1400 } });
@@ -204,8 +254,10 @@ for (const scheme of ['light', 'dark']) {
 test('on a phone the panels stay readable: no sideways scrolling', async () => {
   const { page, errors } = await openLab(browser, server.url, { viewport: { width: 390, height: 844 } });
   await page.evaluate(() => window.mailLab.exec('login alice\nhost down mail.hamburger.edu\nmail -s Hi bob@hamburger.edu\nHello\n.\nhost up mail.hamburger.edu'));
-  for (const [tab, file] of [['Sessions', 'sessions-phone.png'], ['Network', 'network-phone.png'], ['Reference', 'reference-phone.png']]) {
+  for (const [tab, file] of [['Start', 'start-phone.png'], ['Mailboxes', 'mailboxes-list-phone.png'],
+    ['Sessions', 'sessions-phone.png'], ['Network', 'network-phone.png'], ['Reference', 'reference-phone.png']]) {
     await page.getByRole('tab', { name: tab }).click();
+    await panel(page, tab.toLowerCase()).locator('.card').first().waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${tab}: no sideways scrolling of the page (overflow ${overflow}px)`);
     await page.locator('.panels').screenshot({ path: join(ROOT, 'artifacts', file) });

@@ -7,29 +7,42 @@
 //! generation moves: a delivery, a flag, an expunge from any terminal (or from the clock, a relay
 //! retry) shows at once. What the panel looks at is `LabHandle::mailboxes`. Mail content goes
 //! into text nodes only.
+//!
+//! The message list is windowed: a mailbox of 10,000 messages draws the rows in view and a
+//! margin on each side, between padding as tall as the rows not drawn, so a render costs the
+//! same whatever the mailbox holds (only the drawn rows' messages are parsed). Every row has the
+//! same height (two lines, long names and subjects ellipsized), so a scroll offset is a row
+//! number. It is a WAI-ARIA grid with `aria-rowcount` and each row's `aria-rowindex`, one tab
+//! stop (the open message's row, else the first in view): Up/Down, Page Up/Down, Home/End move
+//! between rows, Enter opens.
 
 use std::sync::Arc;
 
-use web_sys::HtmlSelectElement;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::message::Message;
+use super::sessions::list_target;
 use crate::mail;
 use crate::net::World;
 use crate::shell::visible;
 use crate::store::{Flags, Store, Uid};
 use crate::web::LabHandle;
-use crate::web::state::{MailSource, MailboxesView};
+use crate::web::state::{ListWindow, MailSource, MailboxesView};
 
-/// The most messages listed at once (the newest); the shell's `mailbox` lists them all.
-const MAX_ROWS: usize = 200;
+/// Rows drawn beyond those in view, above and below.
+const MARGIN: usize = 8;
+
+/// Rows assumed in view before the list has been measured.
+const FIRST_ROWS: usize = 10;
 
 /// The mark of a message no IMAP session has claimed as `\Recent` yet.
 const NEW: &str = "new";
 
 /// One message as a row of the list.
 struct Row {
-    /// Sequence number (server) or position (local), from 1.
+    /// Sequence number (server) or position (local), from 1: the row's place in the list.
     number: usize,
     /// The UID (server) or the UIDL (local).
     id: String,
@@ -128,6 +141,7 @@ fn render(lab: &LabHandle, world: &World, view: MailboxesView) -> Html {
                         source: Some(source.clone()),
                         folder: String::new(),
                         message: None,
+                        window: ListWindow::default(),
                         ..view.clone()
                     });
                 }
@@ -206,6 +220,7 @@ fn server_mailbox(
                     lab.set_mailboxes(MailboxesView {
                         folder: name.clone(),
                         message: None,
+                        window: ListWindow::default(),
                         ..view.clone()
                     });
                 })
@@ -239,36 +254,35 @@ fn server_mailbox(
         return (note, Html::default());
     };
     let status = mailbox.status();
-    let recent: Vec<Uid> = mailbox.recent().collect();
+    // The recent messages are the last ones, from the first recent UID on.
+    let first_recent: Option<Uid> = mailbox.recent().next();
     let messages = mailbox.messages();
-    let skip = messages.len().saturating_sub(MAX_ROWS);
-    let rows: Vec<Row> = messages
-        .iter()
-        .enumerate()
-        .skip(skip)
-        .map(|(i, m)| {
-            let parsed = mail::Message::parse(m.raw());
-            let flags = m.flags();
-            let mut names: Vec<String> = flags.names().map(str::to_string).collect();
-            if recent.contains(&m.uid()) {
-                names.push(NEW.to_string());
-            }
-            names.extend(m.keywords().iter().map(|k| visible(k.as_str())));
-            Row {
-                number: i + 1,
-                id: m.uid().get().to_string(),
-                key: m.uid().get(),
-                flags: names,
-                seen: flags.contains(Flags::SEEN),
-                deleted: flags.contains(Flags::DELETED),
-                size: m.size(),
-                from: from_of(&parsed),
-                subject: subject_of(&parsed),
-                date: short_date(m.internal_date()),
-                raw: m.raw().clone(),
-            }
+    let row = |i: usize| -> Option<Row> {
+        let m = messages.get(i)?;
+        let parsed = mail::Message::parse(m.raw());
+        let flags = m.flags();
+        let mut names: Vec<String> = flags.names().map(str::to_string).collect();
+        if first_recent.is_some_and(|r| m.uid() >= r) {
+            names.push(NEW.to_string());
+        }
+        names.extend(m.keywords().iter().map(|k| visible(k.as_str())));
+        Some(Row {
+            number: i + 1,
+            id: m.uid().get().to_string(),
+            key: m.uid().get(),
+            flags: names,
+            seen: flags.contains(Flags::SEEN),
+            deleted: flags.contains(Flags::DELETED),
+            size: m.size(),
+            from: from_of(&parsed),
+            subject: subject_of(&parsed),
+            date: short_date(m.internal_date()),
+            raw: m.raw().clone(),
         })
-        .collect();
+    };
+    let chosen = view
+        .message
+        .and_then(|uid| messages.binary_search_by_key(&uid, |m| m.uid().get()).ok());
     let facts = html! {
         <p class="mbx-facts">
             <span><strong>{visible(&folder)}</strong></span>
@@ -281,7 +295,15 @@ fn server_mailbox(
         </p>
     };
     let title = |row: &Row| format!("UID {} in {} of {user} on {host}", row.id, visible(&folder));
-    let (list, message) = message_list(lab, view, &rows, true, skip, &title);
+    let list = List {
+        name: format!("{host}/{user}/{folder}"),
+        total: messages.len(),
+        server: true,
+        chosen,
+        row: &row,
+        title: &title,
+    };
+    let (list, message) = message_list(lab, view, &list);
     let top = html! {
         <>
             <p class="mbx-banner server">
@@ -310,33 +332,40 @@ fn local_mailbox(
         .get(agent)
         .map(|a| a.local.as_slice())
         .unwrap_or_default();
-    let skip = local.len().saturating_sub(MAX_ROWS);
-    let rows: Vec<Row> = local
-        .iter()
-        .enumerate()
-        .skip(skip)
-        .map(|(i, m)| {
-            let parsed = mail::Message::parse(&m.raw);
-            Row {
-                number: i + 1,
-                id: visible(&m.uidl),
-                key: u32::try_from(i + 1).unwrap_or(u32::MAX),
-                flags: Vec::new(),
-                seen: true,
-                deleted: false,
-                size: m.raw.len(),
-                from: from_of(&parsed),
-                subject: subject_of(&parsed),
-                date: parsed
-                    .date()
-                    .map(|d| short_date(d.instant))
-                    .unwrap_or_default(),
-                raw: Arc::from(m.raw.as_slice()),
-            }
+    let row = |i: usize| -> Option<Row> {
+        let m = local.get(i)?;
+        let parsed = mail::Message::parse(&m.raw);
+        Some(Row {
+            number: i + 1,
+            id: visible(&m.uidl),
+            key: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            flags: Vec::new(),
+            seen: true,
+            deleted: false,
+            size: m.raw.len(),
+            from: from_of(&parsed),
+            subject: subject_of(&parsed),
+            date: parsed
+                .date()
+                .map(|d| short_date(d.instant))
+                .unwrap_or_default(),
+            raw: Arc::from(m.raw.as_slice()),
         })
-        .collect();
+    };
+    let chosen = view
+        .message
+        .and_then(|n| (n as usize).checked_sub(1))
+        .filter(|&i| i < local.len());
     let title = |row: &Row| format!("Local message {} of {agent}", row.number);
-    let (list, message) = message_list(lab, view, &rows, false, skip, &title);
+    let list = List {
+        name: format!("agent/{agent}"),
+        total: local.len(),
+        server: false,
+        chosen,
+        row: &row,
+        title: &title,
+    };
+    let (list, message) = message_list(lab, view, &list);
     let top = html! {
         <>
             <p class="mbx-banner agent">
@@ -351,35 +380,91 @@ fn local_mailbox(
     (top, message)
 }
 
-/// The message list, and the message chosen in it.
-fn message_list(
-    lab: &LabHandle,
-    view: &MailboxesView,
-    rows: &[Row],
+/// A message list to draw: how many messages, and how to make the row of each.
+struct List<'a> {
+    /// Names the mailbox in the page: another mailbox's list starts at its top.
+    name: String,
+    total: usize,
+    /// A server's mailbox (with flags and UIDs) rather than a user agent's.
     server: bool,
-    skipped: usize,
-    title: &dyn Fn(&Row) -> String,
-) -> (Html, Html) {
-    if rows.is_empty() {
+    /// The position of the message shown, if any.
+    chosen: Option<usize>,
+    /// The row at a position from 0.
+    row: &'a dyn Fn(usize) -> Option<Row>,
+    title: &'a dyn Fn(&Row) -> String,
+}
+
+/// The grid row of the message at position `at` (from 0): the header is row 1.
+fn row_index(at: usize) -> usize {
+    at + 2
+}
+
+/// The position of the row an event happened in, read back from its `aria-rowindex`.
+fn event_row(target: Option<web_sys::EventTarget>) -> Option<(Element, usize)> {
+    let row = target
+        .and_then(|t| t.dyn_into::<Element>().ok())?
+        .closest("[aria-rowindex]")
+        .ok()??;
+    let at = row
+        .get_attribute("aria-rowindex")?
+        .parse::<usize>()
+        .ok()?
+        .checked_sub(2)?;
+    Some((row, at))
+}
+
+/// The list's scroll box, measured: (row height, rows that fit in view, first row in view).
+fn measure(scroller: &Element) -> Option<(i32, usize, usize)> {
+    let height = |selector: &str| {
+        scroller
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+            .map(|e| e.offset_height())
+    };
+    let row = height(".mbx-rows > [role='row']").filter(|h| *h > 0)?;
+    let head = height(".mbx-head").unwrap_or(0);
+    let view = (scroller.client_height() - head).max(row);
+    let rows = usize::try_from((view + row - 1) / row).unwrap_or(1);
+    let top = usize::try_from(scroller.scroll_top() / row).unwrap_or(0);
+    Some((row, rows, top))
+}
+
+/// Moves the focus to the open button of the row at position `at`, if it is drawn.
+fn focus_row(scroller: &Element, at: usize) -> bool {
+    let button = scroller
+        .query_selector(&format!("[aria-rowindex='{}'] .open", row_index(at)))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    button.map(|b| b.focus().is_ok()).unwrap_or(false)
+}
+
+/// The message list, and the message chosen in it.
+fn message_list(lab: &LabHandle, view: &MailboxesView, list: &List) -> (Html, Html) {
+    let total = list.total;
+    if total == 0 {
         let empty = html! { <p class="hint mbx-empty">{"No messages here."}</p> };
         return (empty, Html::default());
     }
-    let chosen = rows.iter().find(|r| Some(r.key) == view.message);
-    let body = rows
-        .iter()
-        .map(|row| {
-            let current = Some(row.key) == view.message;
-            let onclick = {
-                let lab = lab.clone();
-                let view = view.clone();
-                let key = row.key;
-                Callback::from(move |_: MouseEvent| {
-                    lab.set_mailboxes(MailboxesView {
-                        message: Some(key),
-                        ..view.clone()
-                    });
-                })
-            };
+    // The rows drawn: those in view as last measured (the top, for a list not yet scrolled),
+    // and a margin each side.
+    let window = Some(&view.window).filter(|w| w.list == list.name);
+    let in_view = window.map_or(FIRST_ROWS, |w| w.rows.max(1));
+    let top = window.map_or(0, |w| w.top).min(total - 1);
+    let first = top.saturating_sub(MARGIN);
+    let end = (top + in_view + MARGIN).min(total);
+    // One tab stop: the open message's row if drawn, else the first in view.
+    let stop = list
+        .chosen
+        .filter(|c| (first..end).contains(c))
+        .unwrap_or(top);
+    let server = list.server;
+    let body = (first..end)
+        .filter_map(|at| (list.row)(at).map(|row| (at, row)))
+        .map(|(at, row)| {
+            let current = Some(at) == list.chosen;
             let flags = row
                 .flags
                 .iter()
@@ -393,23 +478,121 @@ fn message_list(
                 row.subject.clone()
             };
             html! {
-                <tr class={classes!(current.then_some("current"), (!row.seen).then_some("unseen"),
-                                    row.deleted.then_some("deleted"))}>
-                    <td class="num">{row.number}</td>
-                    <td class="num">{row.id.as_str()}</td>
-                    if server { <td class="flags">{flags}</td> }
-                    <td class="from" title={row.from.clone()}>{row.from.as_str()}</td>
-                    <td class="subject">
-                        <button type="button" class="open" aria-current={current.then_some("true")}
-                                {onclick}>{subject}</button>
-                    </td>
-                    <td class="num">{row.size}</td>
-                    <td class="date">{row.date.as_str()}</td>
-                </tr>
+                <div role="row" key={row.key} aria-rowindex={row_index(at).to_string()}
+                     class={classes!("mbx-row", current.then_some("current"),
+                                     (!row.seen).then_some("unseen"), row.deleted.then_some("deleted"))}>
+                    <span role="gridcell" class="c-num">{row.number}</span>
+                    <span role="gridcell" class="c-id">{row.id.as_str()}</span>
+                    if server { <span role="gridcell" class="c-flags">{flags}</span> }
+                    <span role="gridcell" class="c-from" title={row.from.clone()}>{row.from.as_str()}</span>
+                    <span role="gridcell" class="c-subject">
+                        <button type="button" class="open" data-key={row.key.to_string()}
+                                tabindex={if at == stop { "0" } else { "-1" }}
+                                aria-current={current.then_some("true")}>{subject}</button>
+                    </span>
+                    <span role="gridcell" class="c-size">{row.size}</span>
+                    <span role="gridcell" class="c-date">{row.date.as_str()}</span>
+                </div>
             }
         })
         .collect::<Html>();
-    let message = match chosen {
+
+    // A click on a row (or Enter on its subject) opens the message.
+    let onclick = {
+        let lab = lab.clone();
+        let view = view.clone();
+        Callback::from(move |e: MouseEvent| {
+            let key = event_row(e.target())
+                .and_then(|(row, _)| row.query_selector(".open").ok().flatten())
+                .and_then(|b| b.get_attribute("data-key"))
+                .and_then(|k| k.parse::<u32>().ok());
+            if let Some(key) = key {
+                let window = lab.mailboxes().window;
+                lab.set_mailboxes(MailboxesView {
+                    message: Some(key),
+                    window,
+                    ..view.clone()
+                });
+            }
+        })
+    };
+    // Scrolling draws other rows once the view has moved by half a margin.
+    let onscroll = {
+        let lab = lab.clone();
+        let name = list.name.clone();
+        Callback::from(move |e: Event| {
+            let Some(scroller) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+                return;
+            };
+            let Some((_, rows, top)) = measure(&scroller) else {
+                return;
+            };
+            let old = lab.mailboxes().window;
+            if old.list != name || old.rows != rows || old.top.abs_diff(top) >= MARGIN / 2 {
+                lab.set_list_window(ListWindow {
+                    list: name.clone(),
+                    top,
+                    rows,
+                });
+            }
+        })
+    };
+    // Up/Down, Page Up/Down, Home/End on a row move the focus to another, scrolling it into
+    // view and drawing it first if need be.
+    let onkeydown = {
+        let lab = lab.clone();
+        let name = list.name.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.alt_key() || e.meta_key() || e.shift_key() {
+                return;
+            }
+            let Some((row, at)) = event_row(e.target()) else {
+                return;
+            };
+            let Some(scroller) = row.closest(".mbx-list").ok().flatten() else {
+                return;
+            };
+            let (height, rows, top) = measure(&scroller).unwrap_or((1, FIRST_ROWS, 0));
+            let page = rows.saturating_sub(1).max(1);
+            let Some(to) = list_target(&e.key(), at, total, page) else {
+                return;
+            };
+            e.prevent_default();
+            // Scroll so that the row is in view, then draw around it.
+            let top = if to < top {
+                to
+            } else if to >= top + rows {
+                to + 1 - rows
+            } else {
+                top
+            };
+            scroller.set_scroll_top(
+                i32::try_from(top)
+                    .unwrap_or(i32::MAX)
+                    .saturating_mul(height),
+            );
+            // The rows around it are drawn before the next key comes (the render runs as soon
+            // as this handler returns), so a held arrow key never outruns the drawn rows.
+            let drawn = focus_row(&scroller, to);
+            let old = lab.mailboxes().window;
+            if old.list != name || old.top != top || old.rows != rows {
+                lab.set_list_window(ListWindow {
+                    list: name.clone(),
+                    top,
+                    rows,
+                });
+            }
+            if !drawn {
+                // A jump (Page Down, End): the row is there once that render has run.
+                gloo::timers::callback::Timeout::new(0, move || {
+                    focus_row(&scroller, to);
+                })
+                .forget();
+            }
+        })
+    };
+
+    let message = match list.chosen.and_then(|at| (list.row)(at)) {
         Some(row) => {
             let on_aspect = {
                 let lab = lab.clone();
@@ -417,6 +600,7 @@ fn message_list(
                 Callback::from(move |aspect| {
                     lab.set_mailboxes(MailboxesView {
                         aspect,
+                        window: lab.mailboxes().window,
                         ..view.clone()
                     });
                 })
@@ -427,12 +611,13 @@ fn message_list(
                 Callback::from(move |line_ends| {
                     lab.set_mailboxes(MailboxesView {
                         line_ends,
+                        window: lab.mailboxes().window,
                         ..view.clone()
                     });
                 })
             };
             html! {
-                <Message raw={row.raw.clone()} title={title(row)} aspect={view.aspect}
+                <Message raw={row.raw.clone()} title={(list.title)(&row)} aspect={view.aspect}
                          line_ends={view.line_ends} {on_aspect} {on_line_ends} />
             }
         }
@@ -441,28 +626,27 @@ fn message_list(
                               MIME tree and raw octets."}</p>
         },
     };
+    let padding = format!(
+        "padding-top:calc(var(--row-h) * {first});padding-bottom:calc(var(--row-h) * {})",
+        total - end
+    );
     let list = html! {
         <>
-            if skipped > 0 {
-                <p class="hint">{format!("The newest {MAX_ROWS} of {} messages; the terminal's \
-                                          'mailbox' command lists them all.", skipped + rows.len())}</p>
-            }
-            <div class="mbx-list">
-                <table>
-                    <caption class="sr-only">{"Messages"}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col" class="num">{"#"}</th>
-                            <th scope="col" class="num">{if server { "UID" } else { "UIDL" }}</th>
-                            if server { <th scope="col">{"Flags"}</th> }
-                            <th scope="col">{"From"}</th>
-                            <th scope="col">{"Subject"}</th>
-                            <th scope="col" class="num">{"Size"}</th>
-                            <th scope="col">{if server { "Received" } else { "Date" }}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{body}</tbody>
-                </table>
+            <div class="mbx-list" key={list.name.clone()} {onscroll} {onclick} {onkeydown}>
+                <div role="grid" class={classes!("mbx-grid", (!server).then_some("local"))}
+                     aria-label={format!("Messages, {total}")} aria-readonly="true"
+                     aria-rowcount={(total + 1).to_string()}>
+                    <div role="row" class="mbx-row mbx-head" aria-rowindex="1">
+                        <span role="columnheader" class="c-num">{"#"}</span>
+                        <span role="columnheader" class="c-id">{if server { "UID" } else { "UIDL" }}</span>
+                        if server { <span role="columnheader" class="c-flags">{"Flags"}</span> }
+                        <span role="columnheader" class="c-from">{"From"}</span>
+                        <span role="columnheader" class="c-subject">{"Subject"}</span>
+                        <span role="columnheader" class="c-size">{"Size"}</span>
+                        <span role="columnheader" class="c-date">{if server { "Received" } else { "Date" }}</span>
+                    </div>
+                    <div role="rowgroup" class="mbx-rows" style={padding}>{body}</div>
+                </div>
             </div>
             if server {
                 <p class="legend">

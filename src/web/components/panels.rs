@@ -6,6 +6,10 @@
 //! Left/Right (wrapping), Home and End move and show. Every panel has its `tabpanel` element,
 //! but only the shown one is rendered inside (a hidden Mailboxes panel would parse mail for
 //! nobody); what a panel looks at lives in `LabHandle`, so it survives being hidden.
+//!
+//! A hidden panel whose content changed — Mailboxes when mail is delivered, flagged or
+//! expunged, Sessions when a session opens — gets a mark on its tab (with ", changed" for
+//! screen readers), as a hidden terminal that printed does; showing it clears the mark.
 
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
@@ -17,7 +21,7 @@ use super::reference::reference;
 use super::sessions::sessions;
 use super::start::start;
 use super::tabs::{focus_by_id, roving_target, tab_list};
-use crate::shell::TerminalId;
+use crate::shell::{Lab, TerminalId};
 use crate::web::LabHandle;
 
 /// What the panel area is drawn from.
@@ -28,13 +32,41 @@ pub struct Props {
     pub generation: u64,
 }
 
-/// One panel: its id in the page, its tab's name, whether it wants a wide column, and how it
-/// renders.
+/// One panel: its id in the page, its tab's name, whether it wants a wide column, how it
+/// renders, and (for a panel that marks changes while hidden) a number that moves whenever what
+/// it shows changes.
 pub struct Panel {
     pub id: &'static str,
     pub name: &'static str,
     pub wide: bool,
     render: fn(&Props) -> Html,
+    changes: Option<fn(&Lab) -> u64>,
+}
+
+/// What the Mailboxes panel shows moves: every store's change count (deliveries, flags,
+/// expunges, folders) and the user agents' downloads.
+fn mail_changes(lab: &Lab) -> u64 {
+    let world = lab.world();
+    let stores = world
+        .hosts()
+        .fold(0u64, |sum, h| sum.wrapping_add(h.store().current_seq()));
+    world
+        .agents()
+        .iter()
+        .fold(stores, |sum, (_, a)| sum.wrapping_add(a.local.len() as u64))
+}
+
+/// What the Sessions panel lists moves: the newest session's number.
+fn session_changes(lab: &Lab) -> u64 {
+    lab.world().sessions().last().map_or(0, |r| r.id.number())
+}
+
+/// Moves when a lesson step is completed (or another lesson started), so a hidden Lesson tab
+/// shows the student that the lesson went on.
+fn lesson_changes(lab: &Lab) -> u64 {
+    lab.lesson().map_or(0, |(lesson, p)| {
+        (p.step as u64) << 8 | lesson.steps.len() as u64
+    })
 }
 
 /// The panels, in the order of their tabs; the first is shown at start.
@@ -44,36 +76,42 @@ pub const PANELS: &[Panel] = &[
         name: "Start",
         wide: false,
         render: |p| start(&p.lab, p.terminal),
+        changes: None,
     },
     Panel {
         id: "mailboxes",
         name: "Mailboxes",
         wide: true,
         render: |p| mailboxes(&p.lab),
+        changes: Some(mail_changes),
     },
     Panel {
         id: "sessions",
         name: "Sessions",
         wide: true,
         render: |p| sessions(&p.lab, p.terminal, p.generation),
+        changes: Some(session_changes),
     },
     Panel {
         id: "network",
         name: "Network",
         wide: true,
         render: |p| network(&p.lab),
+        changes: None,
     },
     Panel {
         id: "reference",
         name: "Reference",
         wide: true,
         render: |p| reference(&p.lab),
+        changes: None,
     },
     Panel {
         id: "lesson",
         name: "Lesson",
         wide: true,
         render: |p| lesson(&p.lab, p.terminal),
+        changes: Some(lesson_changes),
     },
 ];
 
@@ -99,6 +137,10 @@ pub fn panels(props: &Props) -> Html {
         .enumerate()
         .map(|(at, panel)| {
             let selected = Some(panel.id) == shown;
+            let changed = panel.changes.is_some_and(|changes| {
+                let signature = props.lab.read(changes);
+                props.lab.panel_mark(panel.id, signature, selected)
+            });
             let onclick = {
                 let lab = props.lab.clone();
                 let id = panel.id;
@@ -131,6 +173,10 @@ pub fn panels(props: &Props) -> Html {
                         tabindex={if selected { "0" } else { "-1" }}
                         {onclick} {onkeydown}>
                     {panel.name}
+                    if changed {
+                        <span class="unread-mark" aria-hidden="true"></span>
+                        <span class="sr-only">{", changed"}</span>
+                    }
                 </button>
             }
         })

@@ -3,6 +3,10 @@
 //! left) with the world's time — the textbook's picture of a transcript. It grows as the session
 //! talks, and keeps its end in view.
 //!
+//! A long session is drawn a page of [`PAGE`] lines at a time: the latest page, following the
+//! session as it talks, until "Earlier lines" (or "First lines") goes back; "Later lines" and
+//! "Latest" come forward again. Every line can be reached, and a render draws one page at most.
+//!
 //! "Copy as text" puts the plain transcript (`shell::transcript_text`: a heading, then
 //! `HH:MM:SS C: line`) on the clipboard; where the clipboard cannot be used, the text is shown
 //! selected, to copy by hand. "Save .txt" downloads the same text. Lines are text nodes only.
@@ -24,8 +28,15 @@ pub struct Props {
     pub generation: u64,
 }
 
-/// The most lines drawn (the latest); the copied text has them all.
-const MAX_DRAWN: usize = 400;
+/// The most lines drawn at once (a page); the copied text has them all.
+const PAGE: usize = 400;
+
+/// The page shown: where it starts, given the session's `total` lines. `None` is the latest
+/// page (the last [`PAGE`] lines), which moves on as the session talks.
+fn page_start(page: Option<usize>, total: usize) -> usize {
+    let latest = total.saturating_sub(PAGE);
+    page.map_or(latest, |start| start.min(latest))
+}
 
 /// What "Copy as text" did.
 #[derive(Clone, PartialEq)]
@@ -94,6 +105,7 @@ fn call(element: &Element, method: &str) {
 #[function_component(Sequence)]
 pub fn sequence(props: &Props) -> Html {
     let copied = use_state(|| Copied::Not);
+    let page = props.lab.transcript_page(props.session);
     let list_ref = use_node_ref();
     let by_hand_ref = use_node_ref();
     let facts = props.lab.read(|l| {
@@ -102,7 +114,8 @@ pub fn sequence(props: &Props) -> Html {
         let total = lines.len();
         let drawn: Vec<(String, bool, String)> = lines
             .into_iter()
-            .skip(total.saturating_sub(MAX_DRAWN))
+            .skip(page_start(page, total))
+            .take(PAGE)
             .map(|(at, from_client, bytes)| (clock(at), from_client, wire_text(&bytes)))
             .collect();
         Some((
@@ -115,13 +128,15 @@ pub fn sequence(props: &Props) -> Html {
         ))
     });
 
-    // Keep the newest line in view as the session talks.
+    // Keep the newest line in view as the session talks (on the latest page); another page
+    // is shown from its first line.
     let count = facts.as_ref().map_or(0, |f| f.4);
     {
         let list_ref = list_ref.clone();
-        use_effect_with(count, move |_| {
+        let following = page.is_none();
+        use_effect_with((count, page), move |_| {
             if let Some(list) = list_ref.cast::<Element>() {
-                list.set_scroll_top(list.scroll_height());
+                list.set_scroll_top(if following { list.scroll_height() } else { 0 });
             }
         });
     }
@@ -228,10 +243,10 @@ pub fn sequence(props: &Props) -> Html {
             }
             <div class="seq-ends">
                 <div class="seq-end client"><span class="seq-role">{"client"}</span><strong>{client.clone()}</strong></div>
-                <div class="seq-end server"><span class="seq-role">{format!("server · {service}")}</span><strong>{server.clone()}</strong></div>
+                <div class="seq-end server"><span class="seq-role">{format!("server · {service}")}</span><strong>{breakable_port(&server)}</strong></div>
             </div>
-            if total > drawn.len() {
-                <p class="hint">{format!("The last {} of {total} lines; Copy as text has them all.", drawn.len())}</p>
+            if total > PAGE {
+                {pager(&props.lab, props.session, page, total)}
             }
             if total == 0 {
                 <p class="hint">{"Nothing said yet."}</p>
@@ -243,5 +258,45 @@ pub fn sequence(props: &Props) -> Html {
                 <p class="hint">{format!("… and {dropped} more octets, not kept.")}</p>
             }
         </section>
+    }
+}
+
+/// The page controls of a long transcript: which lines are drawn, and buttons to the first,
+/// earlier, later and latest lines.
+fn pager(lab: &LabHandle, session: ConnId, page: Option<usize>, total: usize) -> Html {
+    let start = page_start(page, total);
+    let end = (start + PAGE).min(total);
+    let button = |label: &'static str, to: Option<usize>, enabled: bool| {
+        let onclick = {
+            let lab = lab.clone();
+            Callback::from(move |_: MouseEvent| lab.set_transcript_page(session, to))
+        };
+        html! {
+            <button type="button" class="tool" disabled={!enabled} {onclick}>{label}</button>
+        }
+    };
+    let later = start + PAGE;
+    let later = (later < total.saturating_sub(PAGE)).then_some(later);
+    // The count is not a live region: on the latest page it moves with every line said.
+    html! {
+        <nav class="seq-pages" aria-label="Pages of the transcript">
+            <p class="hint">
+                {format!("Lines {}–{end} of {total}", start + 1)}
+                if page.is_none() { {" (the latest, following the session)"} }
+                {"; Copy as text has them all."}
+            </p>
+            {button("First lines", Some(0), start > 0)}
+            {button("Earlier lines", Some(start.saturating_sub(PAGE)), start > 0)}
+            {button("Later lines", later, end < total)}
+            {button("Latest", None, page.is_some())}
+        </nav>
+    }
+}
+
+/// `host:port` that a narrow column breaks before the port, never inside the host's name.
+fn breakable_port(server: &str) -> Html {
+    match server.rsplit_once(':') {
+        Some((host, port)) => html! { <>{host}<wbr />{":"}{port}</> },
+        None => html! { {server} },
     }
 }

@@ -67,12 +67,15 @@ fn option_id(id: ConnId) -> String {
     format!("session-{}", id.number())
 }
 
-/// Where Up/Down/Home/End move in a list of `len` (no wrapping, as a listbox does).
-fn list_target(key: &str, at: usize, len: usize) -> Option<usize> {
+/// Where Up/Down, Page Up/Down (by `page`), Home and End move in a list of `len`, without
+/// wrapping, as in a listbox or a grid's rows (the message list uses it too).
+pub(super) fn list_target(key: &str, at: usize, len: usize, page: usize) -> Option<usize> {
     let last = len.checked_sub(1)?;
     match key {
         "ArrowDown" => Some((at + 1).min(last)),
         "ArrowUp" => Some(at.saturating_sub(1)),
+        "PageDown" => Some((at + page).min(last)),
+        "PageUp" => Some(at.saturating_sub(page)),
         "Home" => Some(0),
         "End" => Some(last),
         _ => None,
@@ -118,7 +121,7 @@ pub fn sessions(lab: &LabHandle, terminal_id: TerminalId, generation: u64) -> Ht
                     let next = if e.key() == "Enter" || e.key() == " " {
                         Some(at)
                     } else {
-                        list_target(&e.key(), at, ids.len())
+                        list_target(&e.key(), at, ids.len(), 5)
                     };
                     let Some(next) = next.and_then(|i| ids.get(i).copied()) else {
                         return;

@@ -7,6 +7,15 @@ use super::tabs;
 use crate::shell::{KEYS, TerminalId};
 use crate::web::LabHandle;
 
+/// Keys of the panels, after the terminals' and the tab strip's.
+const PANEL_KEYS: &[(&str, &str)] = &[
+    (
+        "↑ ↓ Home End",
+        "in the Mailboxes list (one Tab stop): move between messages; Page Up/Down too",
+    ),
+    ("Enter", "in the Mailboxes list: open the message"),
+];
+
 /// Commands a newcomer can run with one click.
 const QUICK_START: &[(&str, &str)] = &[
     ("help", "what the lab can do"),
@@ -81,9 +90,13 @@ pub fn start(lab: &LabHandle, terminal: TerminalId) -> Html {
             }
         })
         .collect::<Html>();
+    // The shell's own list names the page's Alt keys too (for `help`); here the tab strip's
+    // list says them, once.
     let keys = KEYS
         .iter()
+        .filter(|(key, _)| !key.starts_with("Alt"))
         .chain(tabs::KEYS)
+        .chain(PANEL_KEYS)
         .map(|(key, what)| html! { <><dt><kbd>{*key}</kbd></dt><dd>{*what}</dd></> })
         .collect::<Html>();
     html! {
