@@ -53,6 +53,28 @@ pub struct AccountSpec {
     /// does) but kept as a list, so the page that builds the textbook world carries no BTree for it.
     #[serde(default, deserialize_with = "by_name")]
     pub mailboxes: Vec<(String, Vec<MessageSpec>)>,
+    /// Generated messages, put after the mailbox's listed ones (`net/scenario/generate.rs`).
+    #[serde(default)]
+    pub generate: Vec<GenerateSpec>,
+}
+
+/// Messages to generate into a mailbox: `count` varied messages from `seed`, the same octets
+/// for the same seed on every run. About one in ten contains the word `needle`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateSpec {
+    pub mailbox: String,
+    /// How many (a wider type than the limit, so an absurd number gets the lab's own error).
+    pub count: u64,
+    #[serde(default)]
+    pub seed: u64,
+    /// The word a search can find in some of the messages.
+    #[serde(default = "default_needle")]
+    pub needle: String,
+}
+
+fn default_needle() -> String {
+    "needle".to_string()
 }
 
 /// A JSON object of mailboxes, read as a map and kept in name order.
