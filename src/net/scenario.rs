@@ -251,3 +251,32 @@ pub(super) fn build_store(
     }
     Ok(store)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailboxes_are_kept_in_name_order_and_a_name_given_twice_keeps_its_last_list() {
+        let json = r#"{"format":"maillab-scenario","version":1,"name":"t","start":"Mon, 23 Nov 2026 09:00:00 +0000",
+            "hosts":[{"name":"m.test","address":"192.0.2.1","accounts":[{"user":"u","password":"p",
+              "mailboxes":{"Work":[],"Archive":[],"INBOX":[{"received":"Mon, 23 Nov 2026 08:00:00 +0000","lines":["a"]}],
+                           "Work":[{"received":"Mon, 23 Nov 2026 08:00:00 +0000","lines":["b"]}]}}]}]}"#;
+        let scenario = Scenario::parse(json).unwrap_or_else(|e| panic!("{e}"));
+        let mailboxes = &scenario.hosts[0].accounts[0].mailboxes;
+        let names: Vec<&str> = mailboxes.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Archive", "INBOX", "Work"]);
+        assert_eq!(mailboxes[2].1.len(), 1, "the second Work list wins");
+        let not_an_object = json
+            .replace(r#""mailboxes":{"#, r#""mailboxes":[{"#)
+            .replace("]}}]}]}", "]}]}]}]}");
+        let refused = Scenario::parse(&not_an_object)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("an object of mailbox names and their messages"),
+            "{refused}"
+        );
+    }
+}

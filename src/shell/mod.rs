@@ -31,7 +31,7 @@ pub use line::{Line, LineKind, visible, wire_text};
 pub use recall::Recall;
 pub use sessions::{clock, status, transcript_text};
 
-use crate::net::{ConnId, Delivery, Exchange, Scenario, World};
+use crate::net::{ConnId, Delivery, Exchange, Scenario, ScenarioError, World};
 use crate::time::Instant;
 
 /// The prompt at which lab commands are typed.
@@ -197,12 +197,28 @@ impl Lab {
     /// The textbook world at `now`, with one terminal showing the welcome text. Should the
     /// built-in scenario fail to load, the lab still starts (with an empty world) and says why.
     pub fn new(now: Instant) -> Self {
-        let loaded = Scenario::textbook()
-            .and_then(|scenario| Ok((World::from_scenario(&scenario, Some(now))?, scenario)));
-        let (world, scenario, problem) = match loaded {
-            Ok((world, scenario)) => (world, Some(scenario), None),
-            Err(e) => (World::new(now, 0), None, Some(e)),
-        };
+        match Scenario::textbook().and_then(|scenario| Lab::from_scenario(scenario, now)) {
+            Ok(lab) => lab,
+            Err(problem) => {
+                let mut lab = Lab::with_world(World::new(now, 0), None);
+                let term = lab.main_terminal();
+                let line = Line::error(format!(
+                    "The built-in scenario could not be loaded: {problem}"
+                ));
+                lab.terminal_mut(term).print(&mut Vec::new(), line);
+                lab
+            }
+        }
+    }
+
+    /// The world `scenario` describes at `now`, with one terminal showing the welcome text;
+    /// `reset` returns to this scenario.
+    pub fn from_scenario(scenario: Scenario, now: Instant) -> Result<Self, ScenarioError> {
+        let world = World::from_scenario(&scenario, Some(now))?;
+        Ok(Lab::with_world(world, Some(scenario)))
+    }
+
+    fn with_world(world: World, scenario: Option<Scenario>) -> Self {
         let mut lab = Lab {
             world,
             scenario,
@@ -210,14 +226,7 @@ impl Lab {
             next_terminal: 0,
             user: None,
         };
-        let term = lab.open_terminal();
-        if let Some(problem) = problem {
-            let mut ignored = Vec::new();
-            let line = Line::error(format!(
-                "The built-in scenario could not be loaded: {problem}"
-            ));
-            lab.terminal_mut(term).print(&mut ignored, line);
-        }
+        lab.open_terminal();
         lab
     }
 
