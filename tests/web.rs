@@ -43,7 +43,13 @@ fn log_text(root: &Element) -> String {
         .query_selector("[role='log']")
         .expect("valid selector")
         .expect("a log");
-    assert_eq!(log.get_attribute("aria-live").as_deref(), Some("polite"));
+    // The log is not itself live (drawing other lines as it scrolls must not be read out); the
+    // live region beside it reads new output.
+    assert_eq!(log.get_attribute("aria-live").as_deref(), Some("off"));
+    let live = log
+        .next_element_sibling()
+        .expect("the live region after the log");
+    assert_eq!(live.get_attribute("aria-live").as_deref(), Some("polite"));
     log.text_content().unwrap_or_default()
 }
 

@@ -41,8 +41,9 @@ pub const ESCAPE: char = '\u{1d}';
 /// The longest line a terminal accepts (protocol limits are the servers' to enforce, so this is
 /// far above them: students must be able to send a line that is too long).
 pub const MAX_INPUT: usize = 1 << 20;
-/// How many lines of output a terminal keeps; older lines are dropped.
-pub const MAX_LOG_LINES: usize = 10_000;
+/// How many lines of output a terminal keeps (the page draws only those in view); older lines
+/// are dropped, and the first line then says how many.
+pub const MAX_LOG_LINES: usize = 100_000;
 /// How many lines of history a terminal keeps.
 pub const MAX_HISTORY: usize = 1_000;
 /// The port `telnet` uses when none is given.
@@ -95,6 +96,8 @@ pub struct Terminal {
     compose: Option<mail::Compose>,
     /// Lines dropped from the front of the log since the terminal opened.
     dropped: u64,
+    /// Whether the log's first line is the note that says how many were dropped.
+    noted: bool,
     /// Lines printed since the terminal opened (a driver compares it to notice new output).
     printed: u64,
 }
@@ -107,6 +110,7 @@ static NO_TERMINAL: Terminal = Terminal {
     session: None,
     compose: None,
     dropped: 0,
+    noted: false,
     printed: 0,
 };
 
@@ -114,6 +118,13 @@ impl Terminal {
     /// The output, oldest first.
     pub fn log(&self) -> impl ExactSizeIterator<Item = &Line> + DoubleEndedIterator {
         self.log.iter()
+    }
+
+    /// The lines of the output from position `start` (0 for the oldest kept) up to `end`
+    /// (clamped to the log), without walking the ones before: what a windowed view draws.
+    pub fn log_range(&self, start: usize, end: usize) -> impl Iterator<Item = &Line> {
+        let end = end.min(self.log.len());
+        self.log.range(start.min(end)..end)
     }
 
     /// How many lines of output were dropped to keep the log within [`MAX_LOG_LINES`].
@@ -161,9 +172,26 @@ impl Terminal {
         self.printed += 1;
         out.push(line.clone());
         self.log.push_back(line);
-        while self.log.len() > MAX_LOG_LINES {
-            self.log.pop_front();
+        if self.log.len() <= MAX_LOG_LINES {
+            return;
+        }
+        // Over the limit: the oldest line goes, and the first line (a note, made from the two
+        // oldest the first time) says how many have gone.
+        if self.noted {
+            self.log.remove(1);
             self.dropped += 1;
+        } else {
+            self.log.pop_front();
+            self.log.pop_front();
+            self.dropped += 2;
+            self.noted = true;
+            self.log.push_front(Line::info(String::new()));
+        }
+        if let Some(note) = self.log.front_mut() {
+            note.text = format!(
+                "({} older lines dropped: a terminal keeps its last {MAX_LOG_LINES} lines)",
+                self.dropped
+            );
         }
     }
 
@@ -418,6 +446,7 @@ impl Lab {
     pub fn clear(&mut self, id: TerminalId) {
         let t = self.terminal_mut(id);
         t.log.clear();
+        t.noted = false;
     }
 
     /// What Tab would do to `input` at terminal `id`'s prompt (nothing inside a session).
