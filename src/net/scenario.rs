@@ -233,8 +233,10 @@ pub(super) fn build_store(
         };
         for spec in &account.generate {
             let place = ensure(&mut store, &spec.mailbox)?;
+            let words = generate::Vocabulary::new();
             for i in 0..spec.count.min(MAX_GENERATED) {
-                let message = generate::message(spec.seed, i, spec.count, &to, &spec.needle, start);
+                let message =
+                    generate::message(&words, spec.seed, i, spec.count, &to, &spec.needle, start);
                 store
                     .append(
                         Origin::SYSTEM,

@@ -534,15 +534,17 @@ impl Lab {
             match delivery {
                 Delivery::Data(bytes) => {
                     session.partial.extend_from_slice(&bytes);
-                    while let Some(end) = session.partial.iter().position(|&b| b == b'\n') {
-                        let rest = session.partial.split_off(end + 1);
-                        let mut line = std::mem::replace(&mut session.partial, rest);
-                        line.pop(); // the LF
-                        if line.last() == Some(&b'\r') {
-                            line.pop();
-                        }
-                        t.print(out, Line::server(&line));
+                    // Each complete line, then what is left kept in one move (splitting the
+                    // rest off after every line copied it again: quadratic on a big reply).
+                    let mut start = 0;
+                    while let Some(len) = session.partial[start..].iter().position(|&b| b == b'\n')
+                    {
+                        let line = &session.partial[start..start + len];
+                        let line = line.strip_suffix(b"\r").unwrap_or(line);
+                        t.print(out, Line::server(line));
+                        start += len + 1;
                     }
+                    session.partial.drain(..start);
                 }
                 Delivery::Closed => {
                     closed = true;

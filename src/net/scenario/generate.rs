@@ -63,10 +63,36 @@ impl Rng {
         low + self.below(high.saturating_sub(low))
     }
 
-    /// One of the words of `list` (separated by `sep`).
-    fn pick<'a>(&mut self, list: &'a str, sep: char) -> &'a str {
-        let n = list.split(sep).count() as u64;
-        list.split(sep).nth(self.below(n) as usize).unwrap_or("")
+    /// One of the words of `list`.
+    fn pick(&mut self, list: &[&'static str]) -> &'static str {
+        list.get(self.below(list.len() as u64) as usize)
+            .copied()
+            .unwrap_or("")
+    }
+}
+
+/// The word lists below, split once for a whole mailbox (one string each is smaller in the
+/// page than an array of string references).
+pub struct Vocabulary {
+    first: Vec<&'static str>,
+    last: Vec<&'static str>,
+    domains: Vec<&'static str>,
+    subjects: Vec<&'static str>,
+    prefixes: Vec<&'static str>,
+    words: Vec<&'static str>,
+}
+
+impl Vocabulary {
+    pub fn new() -> Self {
+        let words = |list: &'static str| list.split(' ').collect();
+        Vocabulary {
+            first: words(FIRST),
+            last: words(LAST),
+            domains: words(DOMAINS),
+            subjects: SUBJECTS.split('|').collect(),
+            prefixes: PREFIXES.split('|').collect(),
+            words: words(WORDS),
+        }
     }
 }
 
@@ -96,6 +122,7 @@ const ZONES: [i16; 8] = [0, 60, 60, 120, -300, -480, 330, 540];
 /// Message `index` (from 0) of `count` generated from `seed` for the address `to`: its internal
 /// date is about ten minutes after the previous one's, the last a little before `end`.
 pub fn message(
+    words: &Vocabulary,
     seed: u64,
     index: u64,
     count: u64,
@@ -114,8 +141,8 @@ pub fn message(
         Instant::from_unix_millis(received.unix_millis().saturating_sub(r.below(180_000)));
     let has_needle = r.below(10) == 0;
 
-    let (first, last) = (r.pick(FIRST, ' '), r.pick(LAST, ' '));
-    let domain = r.pick(DOMAINS, ' ');
+    let (first, last) = (r.pick(&words.first), r.pick(&words.last));
+    let domain = r.pick(&words.domains);
     let ascii = |name: &str| -> String {
         name.chars()
             .map(|c| match c {
@@ -146,7 +173,7 @@ pub fn message(
         domain: to_domain.to_string(),
     };
 
-    let mut subject = format!("{}{}", r.pick(PREFIXES, '|'), r.pick(SUBJECTS, '|'));
+    let mut subject = format!("{}{}", r.pick(&words.prefixes), r.pick(&words.subjects));
     if has_needle && r.below(2) == 0 {
         subject.push_str(" (");
         subject.push_str(needle);
@@ -163,19 +190,19 @@ pub fn message(
     let mut text = format!("Hello {},\n\n", ascii(local));
     let mut html = String::from("<p>");
     for line in 0..lines {
-        let mut words = String::new();
-        while words.len() < 58 {
-            if !words.is_empty() {
-                words.push(' ');
+        let mut row = String::new();
+        while row.len() < 58 {
+            if !row.is_empty() {
+                row.push(' ');
             }
-            if needle_line == Some(line) && words.is_empty() {
-                words.push_str(needle);
+            if needle_line == Some(line) && row.is_empty() {
+                row.push_str(needle);
                 continue;
             }
-            words.push_str(r.pick(WORDS, ' '));
+            row.push_str(r.pick(&words.words));
         }
-        text.push_str(&words);
-        html.push_str(&words);
+        text.push_str(&row);
+        html.push_str(&row);
         if r.below(5) == 0 {
             text.push_str(".\n\n");
             html.push_str(".</p>\n<p>");
