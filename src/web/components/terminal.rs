@@ -15,8 +15,9 @@
 //! scroll sideways), with spacers standing for the rest, so typing and new output cost the same
 //! at 100,000 lines as at 300. What is drawn is ordinary text, so selecting and copying what is
 //! in view works as before. The log is `role="log"` but not itself live (drawing other lines as
-//! it scrolls must not be read out): a visually hidden live region beside it gets each batch of
-//! new output, which is what a screen reader announces.
+//! it scrolls must not be read out): a visually hidden live region (at the end of the page, so
+//! the terminal's panel does not hold its text twice) gets each batch of new output of the
+//! terminal shown, which is what a screen reader announces.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -193,7 +194,7 @@ pub fn terminal(props: &Props) -> Html {
                  id={panel_id(props.terminal)} aria-labelledby={tab_id(props.terminal)}
                  hidden={!props.active} {onclick}>
             <LogView lab={props.lab.clone()} terminal={props.terminal} {printed} {lines}
-                     window={*window} log_ref={log_ref} {onscroll} />
+                     window={*window} active={props.active} log_ref={log_ref} {onscroll} />
             <div class="inputline">
                 <label class="prompt" for={input_id.clone()}>{prompt}</label>
                 <input id={input_id} ref={input_ref} type="text" aria-label="Terminal input"
@@ -288,6 +289,8 @@ struct LogProps {
     lines: usize,
     /// Which lines to draw once the log is windowed.
     window: Window,
+    /// Whether the terminal is shown (only its new output is read out).
+    active: bool,
     log_ref: NodeRef,
     onscroll: Callback<Event>,
 }
@@ -309,13 +312,23 @@ fn log_view(props: &LogProps) -> Html {
         }
     };
     // The output printed since the last render that brought some: what the live region reads.
+    // A hidden terminal's output is not read out, then or when it is shown.
     let batch = use_mut_ref(|| (props.printed, props.printed));
     {
         let mut batch = batch.borrow_mut();
-        if batch.1 != props.printed {
+        if !props.active {
+            *batch = (props.printed, props.printed);
+        } else if batch.1 != props.printed {
             *batch = (batch.1.min(props.printed), props.printed);
         }
     }
+    // The live region sits outside the terminals (in the body), so that it does not repeat the
+    // log's text inside the terminal's panel.
+    let host = use_memo((), |_| {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+    });
     let (from, to) = *batch.borrow();
     let fresh = usize::try_from(to - from).unwrap_or(usize::MAX).min(len);
     // Line numbers since the terminal opened, as keys: a line keeps its element as the window
@@ -353,7 +366,11 @@ fn log_view(props: &LogProps) -> Html {
                  ref={props.log_ref.clone()} onscroll={props.onscroll.clone()}>
                 {spacer(start)}{drawn}{spacer(len - end)}
             </div>
-            <div class="sr-only" aria-live="polite" aria-relevant="additions">{spoken}</div>
+            if let Some(body) = (*host).clone() {
+                {create_portal(html! {
+                    <div class="sr-only" aria-live="polite" aria-relevant="additions">{spoken}</div>
+                }, body.into())}
+            }
         </>
     }
 }
