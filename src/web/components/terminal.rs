@@ -75,10 +75,21 @@ pub fn terminal(props: &Props) -> Html {
     let scrolled = use_mut_ref(|| Rc::new(Cell::new(0)));
     let scrolled: Rc<Cell<i32>> = scrolled.borrow().clone();
 
-    let window = use_state_eq(|| Window {
+    // Which lines the log draws: changed from the scroll handler, which then redraws.
+    let window = use_mut_ref(|| Window {
         first: None,
         rows: DEFAULT_ROWS,
     });
+    let redraw = use_force_update();
+    let set_window = {
+        let window = window.clone();
+        move |new: Window| {
+            if *window.borrow() != new {
+                *window.borrow_mut() = new;
+                redraw.force_update();
+            }
+        }
+    };
 
     let (prompt, in_session, printed, lines) = props.lab.read(|lab| {
         let t = lab.terminal(props.terminal);
@@ -90,12 +101,12 @@ pub fn terminal(props: &Props) -> Html {
     {
         let log_ref = log_ref.clone();
         let follow = follow.clone();
-        let window = window.clone();
+        let set_window = set_window.clone();
         use_effect_with(props.generation, move |_| {
             if let Some(log) = log_ref.cast::<HtmlElement>().filter(|_| follow.get()) {
                 log.set_scroll_top(log.scroll_height());
                 if log.client_height() > 0 {
-                    window.set(Window {
+                    set_window(Window {
                         first: None,
                         rows: rows_in(&log),
                     });
@@ -138,7 +149,6 @@ pub fn terminal(props: &Props) -> Html {
     let onscroll = {
         let log_ref = log_ref.clone();
         let follow = follow.clone();
-        let window = window.clone();
         Callback::from(move |_: Event| {
             // A hidden log has no size; its place is the one it had when last shown.
             if let Some(log) = log_ref
@@ -153,7 +163,7 @@ pub fn terminal(props: &Props) -> Html {
                 // window is drawn again only when the view nears its edge.
                 let in_view = usize::try_from((top - LOG_PADDING_TOP) / LINE_HEIGHT).unwrap_or(0);
                 let step = MARGIN / 2;
-                window.set(Window {
+                set_window(Window {
                     first: (!at_end).then(|| in_view.saturating_sub(MARGIN) / step * step),
                     rows: rows_in(&log),
                 });
@@ -194,7 +204,7 @@ pub fn terminal(props: &Props) -> Html {
                  id={panel_id(props.terminal)} aria-labelledby={tab_id(props.terminal)}
                  hidden={!props.active} {onclick}>
             <LogView lab={props.lab.clone()} terminal={props.terminal} {printed} {lines}
-                     window={*window} active={props.active} log_ref={log_ref} {onscroll} />
+                     window={*window.borrow()} active={props.active} log_ref={log_ref} {onscroll} />
             <div class="inputline">
                 <label class="prompt" for={input_id.clone()}>{prompt}</label>
                 <input id={input_id} ref={input_ref} type="text" aria-label="Terminal input"
@@ -324,11 +334,9 @@ fn log_view(props: &LogProps) -> Html {
     }
     // The live region sits outside the terminals (in the body), so that it does not repeat the
     // log's text inside the terminal's panel.
-    let host = use_memo((), |_| {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-    });
+    let host = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body());
     let (from, to) = *batch.borrow();
     let fresh = usize::try_from(to - from).unwrap_or(usize::MAX).min(len);
     // Line numbers since the terminal opened, as keys: a line keeps its element as the window
@@ -366,7 +374,7 @@ fn log_view(props: &LogProps) -> Html {
                  ref={props.log_ref.clone()} onscroll={props.onscroll.clone()}>
                 {spacer(start)}{drawn}{spacer(len - end)}
             </div>
-            if let Some(body) = (*host).clone() {
+            if let Some(body) = host {
                 {create_portal(html! {
                     <div class="sr-only" aria-live="polite" aria-relevant="additions">{spoken}</div>
                 }, body.into())}
