@@ -94,6 +94,9 @@ try {
   await page.goto(server.url);
   await page.waitForSelector('[data-ready="true"]');
   await page.evaluate(AFTER_PAINT);
+  if (await page.evaluate(() => typeof window.mailLab.loadScenario !== 'function')) {
+    console.error('  skipped: this build has no mailLab.loadScenario');
+  } else {
   const load = await page.evaluate((j) => {
     const t0 = performance.now();
     window.mailLab.loadScenario(j);
@@ -156,6 +159,7 @@ try {
   }
   report('Mailboxes panel shows the INBOX (click → painted)', panels, 16, `${rows} rows in the DOM`);
   await panelTab('Start').click();
+  }
 
   // (c) 100,000 lines in the terminal.
   console.error('(c) 100,000 lines');
