@@ -175,11 +175,26 @@ fn host_expr(h: &HostSpec) -> String {
             }
             mailboxes.push(']');
         }
+        let generate: Vec<String> = account
+            .generate
+            .iter()
+            .map(|g| {
+                format!(
+                    "super::spec::GenerateSpec {{ mailbox: s({}), count: {}, seed: {}, needle: s({}) }}",
+                    lit(&g.mailbox),
+                    g.count,
+                    g.seed,
+                    lit(&g.needle)
+                )
+            })
+            .collect();
         accounts.push(format!(
-            "AccountSpec {{ user: s({}), password: s({}), addresses: {}, mailboxes: {mailboxes} }}",
+            "AccountSpec {{ user: s({}), password: s({}), addresses: {}, mailboxes: {mailboxes}, \
+             generate: vec![{}] }}",
             lit(&account.user),
             lit(&account.password),
-            strings(&account.addresses)
+            strings(&account.addresses),
+            generate.join(", ")
         ));
     }
     format!(

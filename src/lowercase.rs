@@ -11,6 +11,10 @@ include!(concat!(env!("OUT_DIR"), "/lowercase.rs"));
 
 /// `text` in lowercase: the same string as `text.to_lowercase()`.
 pub fn to_lowercase(text: &str) -> String {
+    // Most mail is ASCII: one pass without decoding characters (SEARCH lowers whole messages).
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(text.len());
     for (at, c) in text.char_indices() {
         if c.is_ascii() {

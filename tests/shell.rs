@@ -433,16 +433,40 @@ fn several_lines_in_one_exec_run_in_turn() {
 }
 
 #[test]
-fn the_log_is_bounded() {
+fn the_log_is_bounded_and_says_what_it_dropped() {
+    use maillab::shell::MAX_LOG_LINES;
     let (mut lab, term) = lab();
-    for _ in 0..(maillab::shell::MAX_LOG_LINES / 10) {
-        run(&mut lab, term, "help");
-    }
+    run(&mut lab, term, "nc mail.crepes.fr 7");
+    // Each line sent to the echo service prints two: what was sent and what came back.
+    let lines: Vec<String> = (0..MAX_LOG_LINES / 2 + 10)
+        .map(|i| format!("line {i}"))
+        .collect();
+    run(&mut lab, term, &lines.join("\n"));
+    let t = lab.terminal(term);
+    let printed = usize::try_from(t.printed()).unwrap_or(usize::MAX);
+    assert_eq!(t.log().count(), MAX_LOG_LINES);
+    assert_eq!(t.dropped(), (printed - MAX_LOG_LINES + 1) as u64);
+    let first = t.log().next().map(|l| l.plain()).unwrap_or_default();
     assert_eq!(
-        lab.terminal(term).log().count(),
-        maillab::shell::MAX_LOG_LINES
+        first,
+        format!(
+            "({} older lines dropped: a terminal keeps its last 100000 lines)",
+            t.dropped()
+        )
     );
-    assert!(lab.terminal(term).dropped() > 0);
+    let last: Vec<String> = t.log().rev().take(2).map(|l| l.plain()).collect();
+    assert_eq!(last[0], format!("line {}", MAX_LOG_LINES / 2 + 9));
+    // After the note, the newest 99,999 lines: the echo of one line, then 49,999 pairs.
+    let second: Vec<&Line> = t.log_range(1, 3).collect();
+    assert_eq!(second[0].kind, LineKind::Server);
+    assert_eq!(second[0].text, format!("line {}", 10));
+    assert_eq!(second[1].text, format!("line {}", 11));
+    assert_eq!(t.log_range(MAX_LOG_LINES - 1, usize::MAX).count(), 1);
+    // Clearing starts over without a note; one more line does not make one.
+    run(&mut lab, term, "\u{1d}");
+    lab.clear(term);
+    run(&mut lab, term, "date");
+    assert!(!lab.terminal(term).log().any(|l| l.text.contains("dropped")));
 }
 
 #[test]

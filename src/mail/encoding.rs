@@ -230,6 +230,10 @@ impl Charset {
 
     /// Decodes octets; what is not valid in the charset becomes U+FFFD.
     pub fn decode(self, bytes: &[u8]) -> String {
+        // ASCII octets are the same characters in all four (SEARCH decodes whole messages).
+        if bytes.is_ascii() {
+            return String::from_utf8_lossy(bytes).into_owned();
+        }
         match self {
             Charset::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
             Charset::UsAscii => bytes

@@ -80,77 +80,83 @@ pub struct Split {
 /// A part that starts with an empty line has no header fields (RFC 2046 §5.1.1: the part's
 /// header area may be empty). A header with no empty line after it takes the whole range.
 pub fn split(raw: &[u8], range: Range<usize>) -> Split {
-    let start = range.start.min(raw.len());
-    let end = range.end.min(raw.len()).max(start);
-    let bytes = raw.get(start..end).unwrap_or_default();
-    // The empty line either starts the range or follows a line end.
-    let blank_at = |i: usize| -> Option<usize> {
-        match (bytes.get(i), bytes.get(i + 1)) {
-            (Some(b'\r'), Some(b'\n')) => Some(2),
-            (Some(b'\n'), _) => Some(1),
-            _ => None,
-        }
-    };
-    if let Some(len) = blank_at(0) {
-        return Split {
-            fields: start..start,
-            header: start..start + len,
-            body: start + len..end,
-        };
-    }
-    let mut i = 0;
-    while i < bytes.len() {
-        match memchr_lf(bytes, i) {
-            Some(lf) => {
-                if let Some(len) = blank_at(lf + 1) {
-                    let fields_end = start + lf + 1;
-                    return Split {
-                        fields: start..fields_end,
-                        header: start..fields_end + len,
-                        body: fields_end + len..end,
-                    };
-                }
-                i = lf + 1;
-            }
-            None => break,
-        }
-    }
-    Split {
-        fields: start..end,
-        header: start..end,
-        body: end..end,
-    }
+    let mut scan = scan(raw, range);
+    scan.by_ref().for_each(drop);
+    scan.split()
 }
 
-fn memchr_lf(bytes: &[u8], from: usize) -> Option<usize> {
-    memchr::memchr(b'\n', bytes.get(from..)?).map(|p| p + from)
+/// The header fields at the start of `range`, up to the empty line that ends them, read in the
+/// same pass that finds that line: once exhausted, [`Fields::split`] says where the header and
+/// the body are. (Splitting first and then reading the fields went over the header twice.)
+pub fn scan(raw: &[u8], range: Range<usize>) -> Fields<'_> {
+    let start = range.start.min(raw.len());
+    let end = range.end.min(raw.len()).max(start);
+    Fields {
+        raw,
+        start,
+        pos: start,
+        end,
+        until_blank: true,
+        blank: None,
+    }
 }
 
 /// The fields within `range` of `raw` (a header block from [`split`]), in order.
 pub fn fields(raw: &[u8], range: Range<usize>) -> Fields<'_> {
     let end = range.end.min(raw.len());
+    let pos = range.start.min(end);
     Fields {
         raw,
-        pos: range.start.min(end),
+        start: pos,
+        pos,
         end,
+        until_blank: false,
+        blank: None,
     }
 }
 
-/// Iterator over header fields; see [`fields`].
+/// The first LF in `bytes` at or after `from` (memchr: SIMD on the host, a word at a time in
+/// wasm): the header scans of `Message::parse` spend their time here.
+fn find_lf(bytes: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr(b'\n', bytes.get(from..)?).map(|p| p + from)
+}
+
+/// Iterator over header fields; see [`fields`] and [`scan`].
 #[derive(Clone, Debug)]
 pub struct Fields<'a> {
     raw: &'a [u8],
+    start: usize,
     pos: usize,
     end: usize,
+    /// Whether an empty line ends the fields ([`scan`]) rather than the range's end.
+    until_blank: bool,
+    /// The empty line found, with its line end.
+    blank: Option<Range<usize>>,
 }
 
 impl Fields<'_> {
     /// The end of the line starting at `from` (just past its LF, or the block's end).
     fn line_end(&self, from: usize) -> usize {
-        self.raw
-            .get(from..self.end)
-            .and_then(|rest| memchr::memchr(b'\n', rest))
-            .map_or(self.end, |p| from + p + 1)
+        match find_lf(self.raw.get(..self.end).unwrap_or_default(), from) {
+            Some(lf) if lf < self.end => lf + 1,
+            _ => self.end,
+        }
+    }
+
+    /// Where the header and the body are, once a [`scan`] has read every field.
+    pub fn split(&self) -> Split {
+        match &self.blank {
+            Some(blank) => Split {
+                fields: self.start..blank.start,
+                header: self.start..blank.end,
+                body: blank.end..self.end,
+            },
+            None => Split {
+                fields: self.start..self.end,
+                header: self.start..self.end,
+                body: self.end..self.end,
+            },
+        }
     }
 }
 
@@ -160,6 +166,19 @@ impl Iterator for Fields<'_> {
     fn next(&mut self) -> Option<Field> {
         while self.pos < self.end {
             let start = self.pos;
+            if self.until_blank {
+                let blank = match (self.raw.get(start), self.raw.get(start + 1)) {
+                    (Some(b'\r'), Some(b'\n')) => 2,
+                    (Some(b'\n'), _) => 1,
+                    _ => 0,
+                };
+                if blank > 0 {
+                    let after = (start + blank).min(self.end);
+                    self.blank = Some(start..after);
+                    self.pos = self.end;
+                    return None;
+                }
+            }
             let mut end = self.line_end(start);
             // Continuation lines start with WSP (RFC 5322 §2.2.3).
             while end < self.end && matches!(self.raw.get(end), Some(b' ' | b'\t')) {
@@ -303,6 +322,88 @@ This is a message just to say hello.\r\n";
         assert!(text.lines().count() > 1);
         let field = fields(&out, 0..out.len()).next().expect("one field");
         assert_eq!(field.value(&out), value.as_bytes());
+    }
+
+    #[test]
+    fn the_word_at_a_time_search_finds_the_first_lf_anywhere() {
+        for len in 0..40 {
+            for lf in 0..=len {
+                // An LF at `lf` (none when it is `len`), among bytes that differ from it by one
+                // bit or by a borrow (0x0B, 0x09, 0x8A) to catch a faulty zero-byte test.
+                let bytes: Vec<u8> = (0..len)
+                    .map(|i| {
+                        if i == lf {
+                            b'\n'
+                        } else {
+                            [0x0B, 0x09, 0x8A, b'a', 0][i % 5]
+                        }
+                    })
+                    .collect();
+                for from in 0..=len + 1 {
+                    let expected = bytes
+                        .get(from..)
+                        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+                        .map(|p| p + from);
+                    assert_eq!(find_lf(&bytes, from), expected, "{bytes:?} from {from}");
+                }
+            }
+        }
+    }
+
+    /// The split as it was found before scanning read the fields in the same pass: the first
+    /// empty line at the start or after any LF.
+    fn reference_split(raw: &[u8], range: Range<usize>) -> Split {
+        let start = range.start.min(raw.len());
+        let end = range.end.min(raw.len()).max(start);
+        let bytes = &raw[start..end];
+        let blank_at = |i: usize| match (bytes.get(i), bytes.get(i + 1)) {
+            (Some(b'\r'), Some(b'\n')) => Some(2),
+            (Some(b'\n'), _) => Some(1),
+            _ => None,
+        };
+        let at = std::iter::once(0)
+            .chain(
+                (0..bytes.len())
+                    .filter(|&i| bytes[i] == b'\n')
+                    .map(|i| i + 1),
+            )
+            .find_map(|i| blank_at(i).map(|len| (i, len)));
+        match at {
+            Some((i, len)) => Split {
+                fields: start..start + i,
+                header: start..start + i + len,
+                body: start + i + len..end,
+            },
+            None => Split {
+                fields: start..end,
+                header: start..end,
+                body: end..end,
+            },
+        }
+    }
+
+    #[test]
+    fn scanning_reads_the_same_fields_and_split_as_splitting_then_reading() {
+        let cases: [&[u8]; 6] = [
+            MSG,
+            b"\r\nbody only\r\n",
+            b"Subject: x\r\nFrom: y",
+            b"no colon here\nSubject : obs\n\tfolded\n: empty name\n\nbody",
+            b"A: 1\r\n \r\nB: 2\r\n\r\n\r\nC: 3\r\n",
+            b"",
+        ];
+        for raw in cases {
+            let (five, three) = (5, 3); // a range that ends before it starts
+            for range in [0..raw.len(), 1..raw.len(), 0..raw.len() / 2, five..three] {
+                let split = reference_split(raw, range.clone());
+                let mut scan = scan(raw, range.clone());
+                let scanned: Vec<Field> = scan.by_ref().collect();
+                assert_eq!(scan.split(), split, "{raw:?} {range:?}");
+                assert_eq!(super::split(raw, range.clone()), split);
+                let read: Vec<Field> = fields(raw, split.fields.clone()).collect();
+                assert_eq!(scanned, read, "{raw:?} {range:?}");
+            }
+        }
     }
 
     #[test]

@@ -300,16 +300,18 @@ impl Part {
             flat.content_type = default;
             return flat;
         }
-        let split = header::split(raw, range);
+        // One pass over the header: its fields, and the empty line after them.
+        let mut fields = header::scan(raw, range);
         let mut content_type = None;
         let mut encoding = TransferEncoding::SevenBit;
-        for field in header::fields(raw, split.fields.clone()) {
+        for field in fields.by_ref() {
             if field.is(raw, "content-type") && content_type.is_none() {
                 content_type = Some(ContentType::parse(&field.value(raw)));
             } else if field.is(raw, "content-transfer-encoding") {
                 encoding = TransferEncoding::parse(&String::from_utf8_lossy(&field.value(raw)));
             }
         }
+        let split = fields.split();
         // A present but invalid Content-Type also means the default (RFC 2045 §5.2).
         let content_type = content_type.flatten().unwrap_or(default);
         let body = split.body.clone();

@@ -181,7 +181,7 @@ impl World {
                 return Err(ScenarioError::DuplicateHost(name));
             }
             let first_validity = world.ids.uid_validity().max(validity_floor);
-            let store = scenario::build_store(spec, first_validity)?;
+            let store = scenario::build_store(spec, first_validity, scenario.start()?)?;
             let mut host = Host::new(&name, spec.address)
                 .listen(ECHO_PORT, Service::Echo)
                 .listen(DAYTIME_PORT, Service::Daytime);

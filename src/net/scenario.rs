@@ -13,13 +13,17 @@
 //! ```
 //!
 //! A message's `lines` are joined with CRLF and end with CRLF: what is stored is exactly those
-//! octets. Loading checks everything and reports the first problem by name; it never panics.
+//! octets. An account's `generate` list fills mailboxes with messages made from a seed
+//! (`generate.rs`), at most [`MAX_GENERATED`] in a scenario. Loading checks everything and
+//! reports the first problem by name; it never panics.
 
+mod generate;
 mod spec;
 
 use std::fmt;
 
-pub use spec::{AccountSpec, HostSpec, MessageSpec, MxSpec, Scenario};
+pub use generate::{MAX_GENERATED, MAX_NEEDLE};
+pub use spec::{AccountSpec, GenerateSpec, HostSpec, MessageSpec, MxSpec, Scenario};
 
 use crate::mail::date;
 use crate::store::{Flags, Keyword, Origin, Store, StoreError};
@@ -67,6 +71,10 @@ pub enum ScenarioError {
     UnknownMxHost { domain: String, host: String },
     /// The store refused an account, mailbox or message (`what` says which).
     Store { what: String, error: StoreError },
+    /// More generated messages than [`MAX_GENERATED`], in all.
+    TooManyGenerated(u64),
+    /// A needle that is not a word of 1 to [`MAX_NEEDLE`] ASCII letters and digits.
+    BadNeedle(String),
 }
 
 impl fmt::Display for ScenarioError {
@@ -93,6 +101,14 @@ impl fmt::Display for ScenarioError {
                 )
             }
             ScenarioError::Store { what, error } => write!(f, "{what}: {error}"),
+            ScenarioError::TooManyGenerated(n) => write!(
+                f,
+                "the scenario asks for {n} generated messages; at most {MAX_GENERATED} in all"
+            ),
+            ScenarioError::BadNeedle(needle) => write!(
+                f,
+                "needle '{needle}' is not a word of 1 to {MAX_NEEDLE} ASCII letters and digits"
+            ),
         }
     }
 }
@@ -120,6 +136,21 @@ impl Scenario {
         if self.version != FORMAT_VERSION {
             return Err(ScenarioError::Version(self.version));
         }
+        let mut generated = 0u64;
+        for spec in self
+            .hosts
+            .iter()
+            .flat_map(|h| &h.accounts)
+            .flat_map(|a| &a.generate)
+        {
+            generated = generated.saturating_add(spec.count);
+            if !generate::valid_needle(&spec.needle) {
+                return Err(ScenarioError::BadNeedle(spec.needle.clone()));
+            }
+        }
+        if generated > MAX_GENERATED {
+            return Err(ScenarioError::TooManyGenerated(generated));
+        }
         Ok(self)
     }
 
@@ -139,10 +170,12 @@ pub(super) fn parse_date(what: &str, value: &str) -> Result<Instant, ScenarioErr
         })
 }
 
-/// Builds a host's store from its spec: accounts, mailboxes and messages.
+/// Builds a host's store from its spec: accounts, mailboxes and messages (the listed ones, then
+/// the generated ones, whose dates end at `start`).
 pub(super) fn build_store(
     host: &HostSpec,
     first_uid_validity: u32,
+    start: Instant,
 ) -> Result<Store, ScenarioError> {
     let domains: Vec<&str> = host.domains.iter().map(String::as_str).collect();
     let mut store = Store::new(&domains, first_uid_validity);
@@ -153,13 +186,17 @@ pub(super) fn build_store(
         store
             .add_account(&account.user, &account.password, &addresses)
             .map_err(refused(format!("account {who}")))?;
-        for (mailbox, messages) in &account.mailboxes {
+        let ensure = |store: &mut Store, mailbox: &str| {
             let place = format!("mailbox {mailbox} of {who}");
             if store.mailbox(&account.user, mailbox).is_err() {
                 store
                     .create_mailbox(Origin::SYSTEM, &account.user, mailbox)
                     .map_err(refused(place.clone()))?;
             }
+            Ok::<_, ScenarioError>(place)
+        };
+        for (mailbox, messages) in &account.mailboxes {
+            let place = ensure(&mut store, mailbox)?;
             for (i, message) in messages.iter().enumerate() {
                 let what = format!("message {} in {place}", i + 1);
                 let received = parse_date(&what, &message.received)?;
@@ -184,6 +221,64 @@ pub(super) fn build_store(
                     .map_err(refused(what))?;
             }
         }
+        // Generated mail is addressed to the account's first address (a bare local part gets
+        // the host's first domain).
+        let to = match account.addresses.first() {
+            Some(a) if a.contains('@') => a.clone(),
+            first => format!(
+                "{}@{}",
+                first.unwrap_or(&account.user),
+                host.domains.first().unwrap_or(&host.name)
+            ),
+        };
+        for spec in &account.generate {
+            let place = ensure(&mut store, &spec.mailbox)?;
+            let words = generate::Vocabulary::new();
+            for i in 0..spec.count.min(MAX_GENERATED) {
+                let message =
+                    generate::message(&words, spec.seed, i, spec.count, &to, &spec.needle, start);
+                store
+                    .append(
+                        Origin::SYSTEM,
+                        &account.user,
+                        &spec.mailbox,
+                        message.raw,
+                        message.flags,
+                        &[],
+                        message.received,
+                    )
+                    .map_err(refused(format!("generated message {} in {place}", i + 1)))?;
+            }
+        }
     }
     Ok(store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailboxes_are_kept_in_name_order_and_a_name_given_twice_keeps_its_last_list() {
+        let json = r#"{"format":"maillab-scenario","version":1,"name":"t","start":"Mon, 23 Nov 2026 09:00:00 +0000",
+            "hosts":[{"name":"m.test","address":"192.0.2.1","accounts":[{"user":"u","password":"p",
+              "mailboxes":{"Work":[],"Archive":[],"INBOX":[{"received":"Mon, 23 Nov 2026 08:00:00 +0000","lines":["a"]}],
+                           "Work":[{"received":"Mon, 23 Nov 2026 08:00:00 +0000","lines":["b"]}]}}]}]}"#;
+        let scenario = Scenario::parse(json).unwrap_or_else(|e| panic!("{e}"));
+        let mailboxes = &scenario.hosts[0].accounts[0].mailboxes;
+        let names: Vec<&str> = mailboxes.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Archive", "INBOX", "Work"]);
+        assert_eq!(mailboxes[2].1.len(), 1, "the second Work list wins");
+        let not_an_object = json
+            .replace(r#""mailboxes":{"#, r#""mailboxes":[{"#)
+            .replace("]}}]}]}", "]}]}]}]}");
+        let refused = Scenario::parse(&not_an_object)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("an object of mailbox names and their messages"),
+            "{refused}"
+        );
+    }
 }

@@ -113,6 +113,10 @@ pub fn wire_text(bytes: &[u8]) -> String {
 /// Makes control characters visible (U+2400 Control Pictures) so a stray CR or NUL on the wire
 /// shows up instead of corrupting the display. Tabs are kept.
 pub fn visible(text: &str) -> String {
+    // Most lines have no control character: copied as they are (a big FETCH prints 10,000).
+    if !text.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+        return text.to_string();
+    }
     text.chars()
         .map(|c| match c {
             '\t' => c,

@@ -34,7 +34,7 @@ pub use line::{Line, LineKind, visible, wire_text};
 pub use recall::Recall;
 pub use sessions::{clock, status, transcript_text};
 
-use crate::net::{ConnId, Delivery, Exchange, Scenario, World};
+use crate::net::{ConnId, Delivery, Exchange, Scenario, ScenarioError, World};
 use crate::time::Instant;
 
 /// The prompt at which lab commands are typed.
@@ -44,8 +44,9 @@ pub const ESCAPE: char = '\u{1d}';
 /// The longest line a terminal accepts (protocol limits are the servers' to enforce, so this is
 /// far above them: students must be able to send a line that is too long).
 pub const MAX_INPUT: usize = 1 << 20;
-/// How many lines of output a terminal keeps; older lines are dropped.
-pub const MAX_LOG_LINES: usize = 10_000;
+/// How many lines of output a terminal keeps (the page draws only those in view); older lines
+/// are dropped, and the first line then says how many.
+pub const MAX_LOG_LINES: usize = 100_000;
 /// How many lines of history a terminal keeps.
 pub const MAX_HISTORY: usize = 1_000;
 /// The port `telnet` uses when none is given.
@@ -98,6 +99,8 @@ pub struct Terminal {
     compose: Option<mail::Compose>,
     /// Lines dropped from the front of the log since the terminal opened.
     dropped: u64,
+    /// Whether the log's first line is the note that says how many were dropped.
+    noted: bool,
     /// Lines printed since the terminal opened (a driver compares it to notice new output).
     printed: u64,
 }
@@ -110,6 +113,7 @@ static NO_TERMINAL: Terminal = Terminal {
     session: None,
     compose: None,
     dropped: 0,
+    noted: false,
     printed: 0,
 };
 
@@ -117,6 +121,13 @@ impl Terminal {
     /// The output, oldest first.
     pub fn log(&self) -> impl ExactSizeIterator<Item = &Line> + DoubleEndedIterator {
         self.log.iter()
+    }
+
+    /// The lines of the output from position `start` (0 for the oldest kept) up to `end`
+    /// (clamped to the log), without walking the ones before: what a windowed view draws.
+    pub fn log_range(&self, start: usize, end: usize) -> impl Iterator<Item = &Line> {
+        let end = end.min(self.log.len());
+        self.log.range(start.min(end)..end)
     }
 
     /// How many lines of output were dropped to keep the log within [`MAX_LOG_LINES`].
@@ -164,9 +175,26 @@ impl Terminal {
         self.printed += 1;
         out.push(line.clone());
         self.log.push_back(line);
-        while self.log.len() > MAX_LOG_LINES {
-            self.log.pop_front();
+        if self.log.len() <= MAX_LOG_LINES {
+            return;
+        }
+        // Over the limit: the oldest line goes, and the first line (a note, made from the two
+        // oldest the first time) says how many have gone.
+        if self.noted {
+            self.log.remove(1);
             self.dropped += 1;
+        } else {
+            self.log.pop_front();
+            self.log.pop_front();
+            self.dropped += 2;
+            self.noted = true;
+            self.log.push_front(Line::info(String::new()));
+        }
+        if let Some(note) = self.log.front_mut() {
+            note.text = format!(
+                "({} older lines dropped: a terminal keeps its last {MAX_LOG_LINES} lines)",
+                self.dropped
+            );
         }
     }
 
@@ -202,12 +230,28 @@ impl Lab {
     /// The textbook world at `now`, with one terminal showing the welcome text. Should the
     /// built-in scenario fail to load, the lab still starts (with an empty world) and says why.
     pub fn new(now: Instant) -> Self {
-        let loaded = Scenario::textbook()
-            .and_then(|scenario| Ok((World::from_scenario(&scenario, Some(now))?, scenario)));
-        let (world, scenario, problem) = match loaded {
-            Ok((world, scenario)) => (world, Some(scenario), None),
-            Err(e) => (World::new(now, 0), None, Some(e)),
-        };
+        match Scenario::textbook().and_then(|scenario| Lab::from_scenario(scenario, now)) {
+            Ok(lab) => lab,
+            Err(problem) => {
+                let mut lab = Lab::with_world(World::new(now, 0), None);
+                let term = lab.main_terminal();
+                let line = Line::error(format!(
+                    "The built-in scenario could not be loaded: {problem}"
+                ));
+                lab.terminal_mut(term).print(&mut Vec::new(), line);
+                lab
+            }
+        }
+    }
+
+    /// The world `scenario` describes at `now`, with one terminal showing the welcome text;
+    /// `reset` returns to this scenario.
+    pub fn from_scenario(scenario: Scenario, now: Instant) -> Result<Self, ScenarioError> {
+        let world = World::from_scenario(&scenario, Some(now))?;
+        Ok(Lab::with_world(world, Some(scenario)))
+    }
+
+    fn with_world(world: World, scenario: Option<Scenario>) -> Self {
         let mut lab = Lab {
             world,
             scenario,
@@ -216,14 +260,7 @@ impl Lab {
             user: None,
             course: Course::default(),
         };
-        let term = lab.open_terminal();
-        if let Some(problem) = problem {
-            let mut ignored = Vec::new();
-            let line = Line::error(format!(
-                "The built-in scenario could not be loaded: {problem}"
-            ));
-            lab.terminal_mut(term).print(&mut ignored, line);
-        }
+        lab.open_terminal();
         lab
     }
 
@@ -416,6 +453,7 @@ impl Lab {
     pub fn clear(&mut self, id: TerminalId) {
         let t = self.terminal_mut(id);
         t.log.clear();
+        t.noted = false;
     }
 
     /// What Tab would do to `input` at terminal `id`'s prompt (nothing inside a session).
@@ -507,15 +545,18 @@ impl Lab {
             match delivery {
                 Delivery::Data(bytes) => {
                     session.partial.extend_from_slice(&bytes);
-                    while let Some(end) = memchr::memchr(b'\n', &session.partial) {
-                        let rest = session.partial.split_off(end + 1);
-                        let mut line = std::mem::replace(&mut session.partial, rest);
-                        line.pop(); // the LF
-                        if line.last() == Some(&b'\r') {
-                            line.pop();
-                        }
-                        t.print(out, Line::server(&line));
+                    // Each complete line, then what is left kept in one move (splitting the
+                    // rest off after every line copied it again: quadratic on a big reply).
+                    let mut start = 0;
+                    while let Some(len) =
+                        memchr::memchr(b'\n', session.partial.get(start..).unwrap_or_default())
+                    {
+                        let line = session.partial.get(start..start + len).unwrap_or_default();
+                        let line = line.strip_suffix(b"\r").unwrap_or(line);
+                        t.print(out, Line::server(line));
+                        start += len + 1;
                     }
+                    session.partial.drain(..start);
                 }
                 Delivery::Closed => {
                     closed = true;

@@ -17,6 +17,10 @@
 //! - `reset()`: a fresh lab: the world at its starting state and one empty terminal.
 //! - `lesson() -> {lesson, title, step, steps, complete, stepTitle, checks: [{label, passed,
 //!   hint}]} | null`: the lesson followed, its current step (from 1) and that step's checks.
+//! - `loadScenario(json)`: replaces the lab with the world a scenario describes (a string of
+//!   JSON in the format of `scenarios/README.md`, generated mailboxes included) and one empty
+//!   terminal, as `reset` does (the shell's `reset` command then returns to that scenario,
+//!   `mailLab.reset()` to the built-in one). A scenario that does not load throws an `Error` saying why (the lab stays as it was).
 //! - `ready`: `true` once the API is installed (the root element also gets `data-ready="true"`).
 //!
 //! A `terminal` that is not open throws an `Error` saying which are.
@@ -112,6 +116,12 @@ pub fn install(lab: &LabHandle) -> Result<(), JsValue> {
         Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(move || lesson_state(&handle));
     Reflect::set(&api, &"lesson".into(), lesson.as_ref())?;
 
+    let handle = lab.clone();
+    let load = Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(move |json: String| {
+        handle.load_scenario(&json).map_err(error)
+    });
+    Reflect::set(&api, &"loadScenario".into(), load.as_ref())?;
+
     Reflect::set(&api, &"ready".into(), &JsValue::TRUE)?;
     Reflect::set(&window, &"mailLab".into(), &api)?;
     // The API lives as long as the page: its closures are handed to JavaScript for good.
@@ -123,6 +133,7 @@ pub fn install(lab: &LabHandle) -> Result<(), JsValue> {
     terminals.forget();
     reset.forget();
     lesson.forget();
+    load.forget();
     Ok(())
 }
 

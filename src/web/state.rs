@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use yew::Callback;
 
-use crate::net::ConnId;
+use crate::net::{ConnId, Scenario};
 use crate::shell::{Lab, TerminalId};
 use crate::time::Instant;
 
@@ -336,10 +336,27 @@ impl LabHandle {
 
     /// Replaces the lab with a fresh one (the clock keeps running forward): one terminal.
     pub fn replace_with_fresh(&self) {
+        let now = self.read(|lab| lab.world().now());
+        self.replace(Lab::new(now));
+    }
+
+    /// Replaces the lab with the world of a scenario given as JSON (`scenarios/README.md`), at
+    /// the clock's time, with one empty terminal, as [`LabHandle::replace_with_fresh`] does; its
+    /// `reset` returns to that scenario. A scenario that does not load leaves the lab as it was
+    /// and says why.
+    pub fn load_scenario(&self, json: &str) -> Result<(), String> {
+        let now = self.read(|lab| lab.world().now());
+        let scenario = Scenario::parse(json).map_err(|e| e.to_string())?;
+        let lab = Lab::from_scenario(scenario, now).map_err(|e| e.to_string())?;
+        self.replace(lab);
+        Ok(())
+    }
+
+    /// Puts `fresh` in the lab's place, keeping how the page around the terminals is arranged.
+    fn replace(&self, fresh: Lab) {
         {
             let mut lab = self.lab.borrow_mut();
-            let now = lab.world().now();
-            *lab = Lab::new(now);
+            *lab = fresh;
             let mut view = self.view.borrow_mut();
             let epoch = view.epoch.wrapping_add(1);
             let (panel, mailboxes) = (view.panel, std::mem::take(&mut view.mailboxes));

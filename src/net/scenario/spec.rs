@@ -4,7 +4,6 @@
 //! includes it too: it reads the built-in scenario with these very types and rules at build
 //! time, and writes it out as Rust (see [`super::Scenario::textbook`]).
 
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use serde::Deserialize;
@@ -53,14 +52,59 @@ pub struct AccountSpec {
     /// does) but kept as a list, so the page that builds the textbook world carries no BTree for it.
     #[serde(default, deserialize_with = "by_name")]
     pub mailboxes: Vec<(String, Vec<MessageSpec>)>,
+    /// Generated messages, put after the mailbox's listed ones (`net/scenario/generate.rs`).
+    #[serde(default)]
+    pub generate: Vec<GenerateSpec>,
 }
 
-/// A JSON object of mailboxes, read as a map and kept in name order.
+/// Messages to generate into a mailbox: `count` varied messages from `seed`, the same octets
+/// for the same seed on every run. About one in ten contains the word `needle`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateSpec {
+    pub mailbox: String,
+    /// How many (a wider type than the limit, so an absurd number gets the lab's own error).
+    pub count: u64,
+    #[serde(default)]
+    pub seed: u64,
+    /// The word a search can find in some of the messages.
+    #[serde(default = "default_needle")]
+    pub needle: String,
+}
+
+fn default_needle() -> String {
+    "needle".to_string()
+}
+
+/// A JSON object of mailboxes, kept in name order (a name given twice keeps its last list, as a
+/// map does). Read entry by entry into the sorted list: a `BTreeMap` here cost the page its own
+/// compiled copy.
 fn by_name<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Vec<(String, Vec<MessageSpec>)>, D::Error> {
-    let map: BTreeMap<String, Vec<MessageSpec>> = Deserialize::deserialize(deserializer)?;
-    Ok(map.into_iter().collect())
+    struct ByName;
+    impl<'de> serde::de::Visitor<'de> for ByName {
+        type Value = Vec<(String, Vec<MessageSpec>)>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of mailbox names and their messages")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut list: Self::Value = Vec::new();
+            while let Some((name, messages)) = map.next_entry::<String, Vec<MessageSpec>>()? {
+                match list.binary_search_by(|(n, _)| n.as_str().cmp(&name)) {
+                    Ok(at) => list[at].1 = messages,
+                    Err(at) => list.insert(at, (name, messages)),
+                }
+            }
+            Ok(list)
+        }
+    }
+    deserializer.deserialize_map(ByName)
 }
 
 /// A stored message of a scenario.
