@@ -2,6 +2,7 @@
 //! what they saw before — the mailboxes, the relay queue, the downloads of user agents, each
 //! terminal's history and recent output — and no stored text, however damaged, makes the
 //! loader panic.
+#![cfg(not(target_arch = "wasm32"))]
 
 use maillab::net::StateError;
 use maillab::shell::{Lab, LineKind, SAVED_HISTORY, SAVED_LOG_LINES, TerminalId};
@@ -149,6 +150,22 @@ fn a_lab_from_a_scenario_carries_its_scenario() {
     // `reset` goes back to that scenario, not to the textbook's.
     run(&mut back, term, "reset");
     assert_eq!(run(&mut back, term, "hosts"), hosts);
+}
+
+#[test]
+fn a_shared_world_has_the_mail_and_fresh_terminals() {
+    let mut lab = Lab::new(TEXTBOOK_EPOCH);
+    let one = lab.main_terminal();
+    run(&mut lab, one, "login alice");
+    run(&mut lab, one, "mail -s Shared bob@hamburger.edu");
+    run(&mut lab, one, ".");
+    let shared = lab.save_world_state().unwrap();
+    let mut back = Lab::load_state(&shared, TEXTBOOK_EPOCH).unwrap();
+    let term = back.main_terminal();
+    assert_eq!(back.terminals().len(), 1);
+    assert!(back.terminal(term).history().is_empty());
+    assert!(run(&mut back, term, "mailbox mail.hamburger.edu bob").contains("Shared"));
+    assert!(run(&mut back, term, "whoami").starts_with("Nobody"));
 }
 
 #[test]

@@ -111,11 +111,22 @@ impl Lab {
 
     /// The lab as JSON (see the module doc), for [`Lab::load_state`].
     pub fn save_state(&self) -> Result<String, StateError> {
+        self.save(true)
+    }
+
+    /// The lab's world (and its scenario) without its terminals, for a link that shares it:
+    /// it loads with one fresh terminal.
+    pub fn save_world_state(&self) -> Result<String, StateError> {
+        self.save(false)
+    }
+
+    fn save(&self, with_terminals: bool) -> Result<String, StateError> {
         let unwritable = |e: serde_json::Error| StateError::Unwritable(e.to_string());
         let world = RawValue::from_string(self.world.save_state()?).map_err(unwritable)?;
         let terminals = self
             .terminals
             .iter()
+            .filter(|_| with_terminals)
             .map(|(id, t)| {
                 let log: Vec<&Line> = t.log.iter().collect();
                 let kept = last(&log, SAVED_LOG_LINES);
@@ -136,7 +147,11 @@ impl Lab {
             version: u64::from(LAB_STATE_VERSION),
             scenario: self.scenario_json.clone(),
             world,
-            user: self.user.as_ref().map(|a| a.address.clone()),
+            user: self
+                .user
+                .as_ref()
+                .filter(|_| with_terminals)
+                .map(|a| a.address.clone()),
             next_terminal: self.next_terminal,
             terminals,
         };
