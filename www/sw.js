@@ -5,7 +5,7 @@
 // fetched from the network first (a new deploy shows at once) and from the cache when offline;
 // the build's files, whose names change with their content, from the cache first.
 const PREFIX = 'maillab-';
-const ASSET = /[^\s'"=>(),]+\.(?:wasm|js|css|svg)\b/g;
+const ASSET = /[^\s'"`=>(),]+\.(?:wasm|js|css|svg)\b/g;
 
 self.addEventListener('install', (event) => {
   self.skipWaiting();
@@ -36,14 +36,16 @@ async function cacheBuild(page) {
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || !request.url.startsWith(self.location.origin)) return;
-  if (request.mode === 'navigate') {
+  const scope = self.registration.scope;
+  if (request.mode === 'navigate' && new URL(request.url).pathname === new URL(scope).pathname) {
+    // The lab's page, whatever its options (?embed=1…): the network's, else the cached one.
     event.respondWith(
       fetch(request)
         .then((response) => {
           if (response.ok) event.waitUntil(cacheBuild(response.clone()).catch(() => {}));
           return response;
         })
-        .catch(async () => (await caches.match(self.registration.scope)) ?? Response.error()),
+        .catch(async () => (await caches.match(scope)) ?? Response.error()),
     );
     return;
   }

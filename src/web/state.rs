@@ -212,7 +212,12 @@ impl LabHandle {
     /// does not load leaves a notice, and a saved text that does not load is kept aside.
     pub fn restore() -> Self {
         let now = browser_now();
-        let key = options::get().state_key();
+        // One lab per page owns the key: a second app in the same page (the wasm tests mount
+        // many) starts fresh and is not saved, so two labs never overwrite each other.
+        thread_local!(static CLAIMED: Cell<bool> = const { Cell::new(false) });
+        let key = options::get()
+            .state_key()
+            .filter(|_| !CLAIMED.with(|c| c.replace(true)));
         let mut banner = None;
         let mut lab = None;
         if let Some(shared) = take_shared_state() {
