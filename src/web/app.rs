@@ -52,14 +52,25 @@ pub fn app() -> Html {
             // The world's clock follows real time: once a second, due timers fire.
             let heartbeat = lab.clone();
             let interval = gloo::timers::callback::Interval::new(1_000, move || heartbeat.tick());
-            // Leaving the page (a reload, a closed tab) saves what was not saved yet.
+            // Leaving the page (a reload, a closed tab) saves what was not saved yet; so does
+            // hiding it (a phone may end a hidden page without a `pagehide`).
             let leaving = lab.clone();
             let pagehide = web_sys::window().map(|w| {
                 gloo::events::EventListener::new(&w, "pagehide", move |_| leaving.save_now())
             });
+            let hiding = lab.clone();
+            let hidden = web_sys::window().and_then(|w| w.document()).map(|d| {
+                let document = d.clone();
+                gloo::events::EventListener::new(&d, "visibilitychange", move |_| {
+                    if document.hidden() {
+                        hiding.save_now();
+                    }
+                })
+            });
             move || {
                 drop(interval);
                 drop(pagehide);
+                drop(hidden);
             }
         });
     }
