@@ -153,7 +153,10 @@ impl View {
             reference: ReferenceView::default(),
             banner: None,
         };
-        view.saw(active, lab.terminal(active).printed());
+        // Everything a lab (a restored one too) has printed so far counts as seen.
+        for id in lab.terminals() {
+            view.saw(id, lab.terminal(id).printed());
+        }
         view
     }
 

@@ -56,7 +56,14 @@ test('mail sent, then a reload: the mailbox, the output and the history are stil
   const { context, page, errors } = await fresh();
   await typeLines(page, ['login alice', 'mail -s "Before the reload" bob@hamburger.edu', 'Still here?', '.']);
   assert.ok((await subjects(page)).includes('Before the reload'));
+  // A second terminal, with output of its own, comes back too (and without an unread mark).
+  await page.evaluate(() => { window.mailLab.openTerminal(); window.mailLab.exec('date', 2); window.mailLab.selectTerminal(1); });
   await reload(page);
+  assert.deepEqual(
+    (await page.evaluate(() => window.mailLab.terminals())).map((t) => [t.terminal, t.active, t.unread]),
+    [[1, true, false], [2, false, false]],
+  );
+  assert.match(await page.evaluate(() => window.mailLab.output(2)), /lab\$ date\n\w{3}, \d+ \w{3} \d{4}/);
   assert.ok((await subjects(page)).includes('Before the reload'), 'bob still has the mail');
   const output = await page.evaluate(() => window.mailLab.output());
   assert.match(output, /lab\$ mail -s "Before the reload" bob@hamburger\.edu/);
