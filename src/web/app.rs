@@ -171,8 +171,8 @@ pub fn app() -> Html {
                 }
                 <StateControls lab={lab.clone()} />
                 <ThemeSwitch />
+                {banner}
             </header>
-            {banner}
             <main class={classes!("workspace", wide.then_some("wide"), (!with_panels).then_some("alone"))}>
                 <section class="terminals" aria-label="Terminals">
                     <Tabs {tabs} {active} notice={lab.notice()} {on_select} {on_close} {on_open} />

@@ -166,6 +166,12 @@ fn receive(lab: &LabHandle, e: &web_sys::MessageEvent) {
     };
     let id = field(&data, "id");
     let source = e.source().map(JsValue::from);
+    // A parent whose origin the browser did not name (no referrer) is known once it speaks.
+    if let (Some(parent), Some(source)) = (parent_window(), &source)
+        && Object::is(&parent, source)
+    {
+        PARENT.with(|p| p.borrow_mut().get_or_insert_with(|| origin.clone()).clone());
+    }
     let reply = move |result: Result<JsValue, String>| {
         let m = message("reply");
         set(&m, "id", &id);

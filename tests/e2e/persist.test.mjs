@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launch, screenshot, ARTIFACTS } from './harness.mjs';
+import { serveDist, launch, screenshot, ARTIFACTS, ROOT } from './harness.mjs';
 
 let server;
 let browser;
@@ -46,6 +46,16 @@ async function typeLines(page, lines) {
 
 const subjects = (page, host = 'mail.hamburger.edu', user = 'bob') =>
   page.evaluate(([h, u]) => window.mailLab.mailbox(h, u).map((m) => m.subject), [host, user]);
+
+async function axe(page) {
+  await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+}
 
 async function reload(page) {
   await page.reload();
@@ -102,6 +112,7 @@ test('a damaged saved state: a polite notice, a working lab, the text kept aside
   assert.match(await notice.textContent(), /maillab\.lab\.unreadable/);
   await mkdir(ARTIFACTS, { recursive: true });
   await screenshot(page, 'persist-damaged-notice.png');
+  assert.deepEqual(await axe(page), [], 'axe-core: the page with its notice');
   assert.match(await page.evaluate(() => window.mailLab.exec('hosts')), /mail\.hamburger\.edu/);
   assert.equal(
     await page.evaluate(() => localStorage.getItem('maillab.lab.unreadable')),
@@ -200,6 +211,7 @@ test('a share link opens the same world in another browser', async () => {
   const link = await page.getByLabel('Link to copy:').inputValue();
   assert.match(link, /#state=[A-Za-z0-9_-]+$/);
   await screenshot(page, 'persist-share-link.png');
+  assert.deepEqual(await axe(page), [], 'axe-core: the header with the share link');
   const other = await fresh(link);
   assert.ok((await subjects(other.page)).includes('Shared'));
   await other.page.getByRole('status').filter({ hasText: 'shared in the link' }).waitFor();
