@@ -170,7 +170,9 @@ fn receive(lab: &LabHandle, e: &web_sys::MessageEvent) {
     if let (Some(parent), Some(source)) = (parent_window(), &source)
         && Object::is(&parent, source)
     {
-        PARENT.with(|p| p.borrow_mut().get_or_insert_with(|| origin.clone()).clone());
+        PARENT.with(|p| {
+            p.borrow_mut().get_or_insert_with(|| origin.clone());
+        });
     }
     let reply = move |result: Result<JsValue, String>| {
         let m = message("reply");
