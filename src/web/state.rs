@@ -223,10 +223,13 @@ impl LabHandle {
             .filter(|_| !CLAIMED.with(|c| c.replace(true)));
         let mut banner = None;
         let mut lab = None;
+        let mut unsaved = false;
         if let Some(shared) = take_shared_state() {
             match Lab::load_state(&shared, now) {
                 Ok(loaded) => {
                     lab = Some(loaded);
+                    // Saved soon, so that a reload (the link no longer in the address) keeps it.
+                    unsaved = true;
                     banner = Some("This is the lab shared in the link you opened.".to_string());
                     if let Some((key, mine)) =
                         key.as_ref().and_then(|k| Some((k, storage::get(k)?)))
@@ -269,6 +272,9 @@ impl LabHandle {
         persist.key = key;
         persist.scenario_url = scenario_url;
         drop(persist);
+        if unsaved {
+            handle.schedule_save();
+        }
         handle
     }
 

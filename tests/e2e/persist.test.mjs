@@ -216,6 +216,10 @@ test('a share link opens the same world in another browser', async () => {
   assert.ok((await subjects(other.page)).includes('Shared'));
   await other.page.getByRole('status').filter({ hasText: 'shared in the link' }).waitFor();
   assert.equal(await other.page.evaluate(() => location.hash), '');
+  // A reload (the link gone from the address) keeps the shared lab: it was saved.
+  await other.page.waitForTimeout(1500);
+  await reload(other.page);
+  assert.ok((await subjects(other.page)).includes('Shared'));
   assert.deepEqual(errors, []);
   assert.deepEqual(other.errors, []);
   await other.context.close();
