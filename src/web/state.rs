@@ -382,8 +382,15 @@ impl LabHandle {
         if self.persist.borrow().timer.is_some() {
             return;
         }
+        // After a save failed (a full storage), trying again every second would only spend
+        // the time to write a state too big to keep: wait longer.
+        let delay = if self.persist.borrow().failed.is_some() {
+            30 * SAVE_DELAY_MS
+        } else {
+            SAVE_DELAY_MS
+        };
         let handle = self.clone();
-        let timer = gloo::timers::callback::Timeout::new(SAVE_DELAY_MS, move || handle.save_now());
+        let timer = gloo::timers::callback::Timeout::new(delay, move || handle.save_now());
         self.persist.borrow_mut().timer = Some(timer);
     }
 
