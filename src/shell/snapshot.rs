@@ -29,6 +29,9 @@ pub const LAB_STATE_VERSION: u32 = 1;
 pub const SAVED_LOG_LINES: usize = 500;
 /// How many typed lines per terminal a saved lab keeps (the most recent).
 pub const SAVED_HISTORY: usize = 200;
+/// The highest terminal number a saved lab may have (numbers are never reused, so this bounds
+/// how many terminals a lab can have opened; far above any real use, far below overflow).
+const MAX_TERMINAL_NUMBER: usize = 1 << 30;
 const FORMAT: &str = "maillab-lab";
 const WORLD_FORMAT: &str = "maillab-world";
 
@@ -206,9 +209,12 @@ impl Lab {
         lab.terminals.clear();
         let mut next = saved.next_terminal;
         for t in saved.terminals {
-            if t.number == 0 || lab.terminals.iter().any(|(id, _)| id.number() == t.number) {
+            if t.number == 0
+                || t.number > MAX_TERMINAL_NUMBER
+                || lab.terminals.iter().any(|(id, _)| id.number() == t.number)
+            {
                 return Err(StateError::Malformed(format!(
-                    "terminal number {} is not a new number from 1",
+                    "terminal number {} is not a new number from 1 to {MAX_TERMINAL_NUMBER}",
                     t.number
                 )));
             }
@@ -238,7 +244,7 @@ impl Lab {
             next = next.max(t.number);
             lab.terminals.push((TerminalId(t.number - 1), terminal));
         }
-        lab.next_terminal = next;
+        lab.next_terminal = next.min(MAX_TERMINAL_NUMBER);
         Ok(lab)
     }
 }
@@ -259,10 +265,25 @@ mod tests {
     fn terminal_numbers_are_checked() {
         let lab = Lab::new(Instant::from_unix_millis(1_800_000_000_000));
         let json = lab.save_state().unwrap();
-        let zero = json.replace("\"number\":1", "\"number\":0");
-        assert!(matches!(
-            Lab::load_state(&zero, Instant::from_unix_millis(0)),
-            Err(StateError::Malformed(_))
-        ));
+        for bad in ["0", "18446744073709551615", "1073741825"] {
+            let text = json.replace("\"number\":1", &format!("\"number\":{bad}"));
+            assert!(
+                matches!(
+                    Lab::load_state(&text, Instant::from_unix_millis(0)),
+                    Err(StateError::Malformed(_))
+                ),
+                "{bad}"
+            );
+        }
+        // The highest number loads, and the next terminal opened still gets a number.
+        let top = json.replace("\"number\":1", "\"number\":1073741824");
+        let top = top.replace(
+            "\"next_terminal\":1",
+            "\"next_terminal\":18446744073709551615",
+        );
+        let mut lab = Lab::load_state(&top, Instant::from_unix_millis(0)).unwrap();
+        assert_eq!(lab.terminals().next().map(|t| t.number()), Some(1 << 30));
+        let next = lab.open_terminal();
+        assert_eq!(next.number(), (1 << 30) + 1);
     }
 }
