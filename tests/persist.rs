@@ -209,6 +209,18 @@ fn what_is_not_a_lab_state_is_refused_by_name() {
     );
 }
 
+#[test]
+fn a_crafted_output_count_does_not_overflow_as_the_terminal_goes_on() {
+    let json = Lab::new(TEXTBOOK_EPOCH).save_state().unwrap();
+    let crafted = json.replacen("\"dropped\":0", "\"dropped\":18446744073709551615", 1);
+    assert_ne!(crafted, json);
+    let mut lab = Lab::load_state(&crafted, TEXTBOOK_EPOCH).unwrap();
+    let term = lab.main_terminal();
+    let before = lab.terminal(term).printed();
+    assert!(run(&mut lab, term, "date").contains("2026"));
+    assert!(lab.terminal(term).printed() > before);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 

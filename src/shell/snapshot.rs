@@ -226,7 +226,11 @@ impl Lab {
                     text: text.clone(),
                 })
                 .collect();
-            let dropped = t.dropped.saturating_add((t.log.len() - log.len()) as u64);
+            // Bounded so that counting on from it never overflows.
+            let dropped = t
+                .dropped
+                .saturating_add((t.log.len() - log.len()) as u64)
+                .min(1 << 60);
             let mut terminal = Terminal {
                 printed: dropped.saturating_add(log.len() as u64),
                 log: log.into(),
