@@ -14,7 +14,7 @@
 //! - `closeTerminal(terminal)`: closes it, and the connection it is inside; the last terminal
 //!   stays open (throws).
 //! - `terminals() -> [{terminal, label, active, unread}]`: the open terminals in tab order.
-//! - `reset()`: a fresh lab: the world at its starting state and one empty terminal.
+//! - `reset()`: a fresh lab: the world at the start of its scenario and one empty terminal.
 //! - `state() -> string`: the lab as saved (JSON: `shell::Lab::save_state`), what export writes.
 //! - `loadState(json)`: replaces the lab with a saved one; throws (changing nothing) if it does
 //!   not load.
