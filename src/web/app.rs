@@ -6,7 +6,7 @@
 use yew::prelude::*;
 
 use super::components::panels;
-use super::components::state_controls::StateControls;
+use super::components::state_controls::state_controls;
 use super::components::tabs::{self, Shortcut, Tabs};
 use super::components::terminal::Terminal;
 use super::components::theme::ThemeSwitch;
@@ -169,7 +169,7 @@ pub fn app() -> Html {
                 if !options.embed {
                     <p class="tagline">{"SMTP, POP3 and IMAP, spoken by hand in a small virtual internet"}</p>
                 }
-                <StateControls lab={lab.clone()} />
+                {state_controls(&lab)}
                 <ThemeSwitch />
                 {banner}
             </header>

@@ -78,6 +78,8 @@ struct View {
     reference: ReferenceView,
     /// A notice for the whole page (a saved lab that would not load, an import refused).
     banner: Option<String>,
+    /// The share link shown in the header, once asked for.
+    shared_link: Option<String>,
 }
 
 /// Which session the Sessions panel shows.
@@ -152,6 +154,7 @@ impl View {
             session: SessionChoice::Follow,
             reference: ReferenceView::default(),
             banner: None,
+            shared_link: None,
         };
         // Everything a lab (a restored one too) has printed so far counts as seen.
         for id in lab.terminals() {
@@ -291,6 +294,17 @@ impl LabHandle {
     /// Shows a page-wide notice (`None` takes it away).
     pub fn set_banner(&self, banner: Option<String>) {
         self.view.borrow_mut().banner = banner;
+        self.rerender();
+    }
+
+    /// The share link shown in the header, if one was asked for.
+    pub fn shared_link(&self) -> Option<String> {
+        self.view.borrow().shared_link.clone()
+    }
+
+    /// Shows a share link in the header (`None` takes it away).
+    pub fn set_shared_link(&self, link: Option<String>) {
+        self.view.borrow_mut().shared_link = link;
         self.rerender();
     }
 

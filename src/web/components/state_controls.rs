@@ -9,17 +9,11 @@ use yew::prelude::*;
 
 use crate::web::LabHandle;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub lab: LabHandle,
-}
+/// The id of the hidden file input that "Import…" opens.
+const IMPORT_ID: &str = "import-lab";
 
-#[function_component(StateControls)]
-pub fn state_controls(props: &Props) -> Html {
-    let file_ref = use_node_ref();
-    let link = use_state(|| None::<String>);
-    let lab = &props.lab;
-
+/// The controls, drawn (a plain function: the link shown lives in the lab handle's view).
+pub fn state_controls(lab: &LabHandle) -> Html {
     let export = {
         let lab = lab.clone();
         Callback::from(move |_: MouseEvent| match lab.state_json() {
@@ -27,14 +21,15 @@ pub fn state_controls(props: &Props) -> Html {
             Err(e) => lab.set_banner(Some(format!("The lab could not be exported: {e}"))),
         })
     };
-    let choose = {
-        let file_ref = file_ref.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(input) = file_ref.cast::<HtmlInputElement>() {
-                input.click();
-            }
-        })
-    };
+    let choose = Callback::from(|_: MouseEvent| {
+        let input = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(IMPORT_ID))
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
+        if let Some(input) = input {
+            input.click();
+        }
+    });
     let import = {
         let lab = lab.clone();
         Callback::from(move |e: Event| {
@@ -65,11 +60,10 @@ pub fn state_controls(props: &Props) -> Html {
     };
     let share = {
         let lab = lab.clone();
-        let link = link.clone();
         Callback::from(move |_: MouseEvent| match lab.share_link() {
-            Ok(url) => link.set(Some(url)),
+            Ok(url) => lab.set_shared_link(Some(url)),
             Err(e) => {
-                link.set(None);
+                lab.set_shared_link(None);
                 lab.set_banner(Some(e));
             }
         })
@@ -103,11 +97,11 @@ pub fn state_controls(props: &Props) -> Html {
         <div class="state-controls" role="group" aria-label="This lab">
             <button type="button" onclick={export}>{"Export"}</button>
             <button type="button" onclick={choose}>{"Import…"}</button>
-            <input ref={file_ref} type="file" accept=".json,application/json" hidden=true
+            <input id={IMPORT_ID} type="file" accept=".json,application/json" hidden=true
                    aria-label="Import a lab file" onchange={import} />
             <button type="button" onclick={share}>{"Share link"}</button>
             <button type="button" onclick={reset}>{"Reset"}</button>
-            if let Some(url) = (*link).clone() {
+            if let Some(url) = lab.shared_link() {
                 <label class="share-link">{"Link to copy: "}
                     <input type="text" readonly=true value={url} autofocus=true onfocus={select_all} />
                 </label>
