@@ -1,8 +1,9 @@
 //! The loaders of stored data: scenarios (and the world they build), store snapshots, saved
-//! worlds. Any text gives a value or an error that says why, never a panic.
+//! worlds, saved labs. Any text gives a value or an error that says why, never a panic.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use maillab::net::{Scenario, World, scenario::TEXTBOOK};
+use maillab::shell::Lab;
 use maillab::store::Store;
 use maillab::time::TEXTBOOK_EPOCH;
 
@@ -15,4 +16,5 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(textbook) = Scenario::parse(TEXTBOOK) {
         let _ = World::load_state(&textbook, text, TEXTBOOK_EPOCH);
     }
+    let _ = Lab::load_state(text, TEXTBOOK_EPOCH);
 });

@@ -13,8 +13,8 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::agent::{Agent, LocalMessage};
 use super::queue::Queued;
@@ -84,8 +84,8 @@ struct Saved {
 struct SavedHost {
     name: String,
     up: bool,
-    /// The store's own snapshot.
-    store: serde_json::Value,
+    /// The store's own snapshot, kept as written (no second parse).
+    store: Box<RawValue>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -137,13 +137,13 @@ fn address_in(a: SavedAddress) -> Address {
 }
 
 fn b64(octets: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(octets)
+    crate::base64::STANDARD.encode(octets)
 }
 
 fn unb64(text: &str) -> Result<Vec<u8>, StateError> {
-    base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .map_err(|e| StateError::Malformed(format!("bad base64 octets: {e}")))
+    crate::base64::STANDARD
+        .decode(text.as_bytes())
+        .ok_or_else(|| StateError::Malformed("bad base64 octets".into()))
 }
 
 impl World {
@@ -157,7 +157,7 @@ impl World {
                 .store()
                 .to_snapshot()
                 .map_err(|e| unwritable(e.to_string()))?;
-            let store = serde_json::from_str(&snapshot).map_err(|e| unwritable(e.to_string()))?;
+            let store = RawValue::from_string(snapshot).map_err(|e| unwritable(e.to_string()))?;
             hosts.push(SavedHost {
                 name: host.name().to_string(),
                 up: host.is_up(),
@@ -248,7 +248,7 @@ impl World {
             )));
         }
         for (host, saved_host) in world.hosts.iter_mut().zip(saved.hosts) {
-            let store = Store::from_snapshot(&saved_host.store.to_string()).map_err(|error| {
+            let store = Store::from_snapshot(saved_host.store.get()).map_err(|error| {
                 StateError::Store {
                     host: saved_host.name.clone(),
                     error,

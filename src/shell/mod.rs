@@ -23,6 +23,7 @@ mod mail;
 mod pop3;
 mod recall;
 mod sessions;
+mod snapshot;
 mod words;
 
 use std::collections::VecDeque;
@@ -33,6 +34,7 @@ pub use lesson::Course;
 pub use line::{Line, LineKind, visible, wire_text};
 pub use recall::Recall;
 pub use sessions::{clock, status, transcript_text};
+pub use snapshot::{LAB_STATE_VERSION, SAVED_HISTORY, SAVED_LOG_LINES};
 
 use crate::net::{ConnId, Delivery, Exchange, Scenario, ScenarioError, World};
 use crate::time::Instant;
@@ -216,6 +218,8 @@ impl Terminal {
 pub struct Lab {
     world: World,
     scenario: Option<Scenario>,
+    /// The scenario's JSON when it is not the built-in one (a saved lab carries it).
+    scenario_json: Option<String>,
     /// The open terminals, in the order they were opened.
     terminals: Vec<(TerminalId, Terminal)>,
     /// The number the next terminal gets (from 0, as [`TerminalId`] counts).
@@ -255,6 +259,7 @@ impl Lab {
         let mut lab = Lab {
             world,
             scenario,
+            scenario_json: None,
             terminals: Vec::new(),
             next_terminal: 0,
             user: None,

@@ -210,8 +210,7 @@ fn check_mailbox(state: &State, mailbox: &super::Mailbox) -> Result<(), String> 
 /// Serde helpers: octets as a base64 string.
 pub(super) mod base64_octets {
     use super::Arc;
-    use base64::Engine;
-    use base64::engine::general_purpose::STANDARD;
+    use crate::base64::STANDARD;
     use serde::{Deserialize, Deserializer, Serializer, de::Error};
 
     pub fn serialize<S: Serializer>(raw: &Arc<[u8]>, s: S) -> Result<S::Ok, S::Error> {
@@ -221,9 +220,9 @@ pub(super) mod base64_octets {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<[u8]>, D::Error> {
         let text = String::deserialize(d)?;
         STANDARD
-            .decode(text)
+            .decode(text.as_bytes())
             .map(Arc::from)
-            .map_err(D::Error::custom)
+            .ok_or_else(|| D::Error::custom("octets that are not base64"))
     }
 }
 
@@ -366,7 +365,7 @@ mod tests {
         let mut bad = good.clone();
         bad["store"]["accounts"][0]["mailboxes"]["INBOX"]["mailbox"]["messages"][0]["raw"] =
             json!("!!");
-        assert!(matches!(load(&bad), Err(SnapshotError::Malformed(m)) if m.contains("Invalid")));
+        assert!(matches!(load(&bad), Err(SnapshotError::Malformed(m)) if m.contains("not base64")));
         let mut zero = good.clone();
         zero["store"]["accounts"][0]["mailboxes"]["INBOX"]["mailbox"]["messages"][0]["uid"] =
             json!(0);

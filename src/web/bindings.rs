@@ -14,13 +14,22 @@
 //! - `closeTerminal(terminal)`: closes it, and the connection it is inside; the last terminal
 //!   stays open (throws).
 //! - `terminals() -> [{terminal, label, active, unread}]`: the open terminals in tab order.
-//! - `reset()`: a fresh lab: the world at its starting state and one empty terminal.
 //! - `lesson() -> {lesson, title, step, steps, complete, stepTitle, checks: [{label, passed,
 //!   hint}]} | null`: the lesson followed, its current step (from 1) and that step's checks.
 //! - `loadScenario(json)`: replaces the lab with the world a scenario describes (a string of
 //!   JSON in the format of `scenarios/README.md`, generated mailboxes included) and one empty
-//!   terminal, as `reset` does (the shell's `reset` command then returns to that scenario,
-//!   `mailLab.reset()` to the built-in one). A scenario that does not load throws an `Error` saying why (the lab stays as it was).
+//!   terminal, as `reset` does (`reset`, the shell's and this API's, then returns to that
+//!   scenario, and a saved lab carries it). A scenario that does not load throws an `Error`
+//!   saying why (the lab stays as it was).
+//! - `reset()`: a fresh lab: the world at the start of its scenario and one empty terminal.
+//! - `state() -> string`: the lab as saved (JSON: `shell::Lab::save_state`), what export writes.
+//! - `loadState(json)`: replaces the lab with a saved one; throws (changing nothing) if it does
+//!   not load.
+//! - `mailbox(host, user, folder?) -> [{uid, flags, size, from, subject, date}]`: a server
+//!   mailbox's messages (INBOX when `folder` is left out), oldest first: flags by their IMAP
+//!   names, size in octets, the first From as a reader sees it, the Subject decoded, and the
+//!   arrival time (INTERNALDATE) as an RFC 5322 date. Throws for an unknown host, account or
+//!   folder.
 //! - `ready`: `true` once the API is installed (the root element also gets `data-ready="true"`).
 //!
 //! A `terminal` that is not open throws an `Error` saying which are.
@@ -30,7 +39,8 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
 use super::LabHandle;
-use crate::shell::{LineKind, TerminalId};
+use crate::mail;
+use crate::shell::{Lab, LineKind, TerminalId};
 
 /// Puts `window.mailLab` in place, driving `lab`.
 pub fn install(lab: &LabHandle) -> Result<(), JsValue> {
@@ -39,17 +49,7 @@ pub fn install(lab: &LabHandle) -> Result<(), JsValue> {
 
     let handle = lab.clone();
     let exec = Closure::<dyn Fn(String, Option<f64>) -> Result<String, JsValue>>::new(
-        move |line: String, terminal: Option<f64>| {
-            let term = terminal_or_active(&handle, terminal)?;
-            Ok(handle.update(|lab| {
-                lab.exec(term, &line)
-                    .into_iter()
-                    .filter(|l| !matches!(l.kind, LineKind::Input | LineKind::Client))
-                    .map(|l| l.plain())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            }))
-        },
+        move |line: String, terminal: Option<f64>| run(&handle, &line, terminal),
     );
     Reflect::set(&api, &"exec".into(), exec.as_ref())?;
 
@@ -122,6 +122,26 @@ pub fn install(lab: &LabHandle) -> Result<(), JsValue> {
     });
     Reflect::set(&api, &"loadScenario".into(), load.as_ref())?;
 
+    let handle = lab.clone();
+    let state = Closure::<dyn Fn() -> Result<String, JsValue>>::new(move || {
+        handle.state_json().map_err(error)
+    });
+    Reflect::set(&api, &"state".into(), state.as_ref())?;
+
+    let handle = lab.clone();
+    let load_state = Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(move |json: String| {
+        handle.load_state_json(&json).map_err(error)
+    });
+    Reflect::set(&api, &"loadState".into(), load_state.as_ref())?;
+
+    let handle = lab.clone();
+    let mailbox = Closure::<dyn Fn(String, String, Option<String>) -> Result<Array, JsValue>>::new(
+        move |host: String, user: String, folder: Option<String>| {
+            handle.read(|lab| mailbox_json(lab, &host, &user, folder.as_deref().unwrap_or("INBOX")))
+        },
+    );
+    Reflect::set(&api, &"mailbox".into(), mailbox.as_ref())?;
+
     Reflect::set(&api, &"ready".into(), &JsValue::TRUE)?;
     Reflect::set(&window, &"mailLab".into(), &api)?;
     // The API lives as long as the page: its closures are handed to JavaScript for good.
@@ -134,7 +154,62 @@ pub fn install(lab: &LabHandle) -> Result<(), JsValue> {
     reset.forget();
     lesson.forget();
     load.forget();
+    state.forget();
+    load_state.forget();
+    mailbox.forget();
     Ok(())
+}
+
+/// Runs `line` on `terminal` (the one shown if `None`) as if typed; the text it printed,
+/// without the echo of the line.
+pub(super) fn run(lab: &LabHandle, line: &str, terminal: Option<f64>) -> Result<String, JsValue> {
+    let term = terminal_or_active(lab, terminal)?;
+    Ok(lab.update(|lab| {
+        lab.exec(term, line)
+            .into_iter()
+            .filter(|l| !matches!(l.kind, LineKind::Input | LineKind::Client))
+            .map(|l| l.plain())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }))
+}
+
+/// A server mailbox's messages as plain objects (see the module doc).
+fn mailbox_json(lab: &Lab, host: &str, user: &str, folder: &str) -> Result<Array, JsValue> {
+    let host = lab
+        .world()
+        .host(host)
+        .ok_or_else(|| error(format!("no host {host}")))?;
+    let mailbox = host
+        .store()
+        .mailbox(user, folder)
+        .map_err(|e| error(e.to_string()))?;
+    let list = Array::new();
+    for m in mailbox.messages() {
+        let parsed = mail::Message::parse(m.raw());
+        let flags = Array::new();
+        for name in m.flags().names() {
+            flags.push(&name.into());
+        }
+        for k in m.keywords().iter() {
+            flags.push(&k.as_str().into());
+        }
+        let from = parsed
+            .from()
+            .first()
+            .map(|f| f.reader_name())
+            .unwrap_or_default();
+        let entry = Object::new();
+        Reflect::set(&entry, &"uid".into(), &f64::from(m.uid().get()).into())?;
+        Reflect::set(&entry, &"flags".into(), &flags)?;
+        Reflect::set(&entry, &"size".into(), &(m.size() as f64).into())?;
+        Reflect::set(&entry, &"from".into(), &from.into())?;
+        let subject = parsed.subject().unwrap_or_default();
+        Reflect::set(&entry, &"subject".into(), &subject.into())?;
+        Reflect::set(&entry, &"date".into(), &m.internal_date().rfc5322().into())?;
+        list.push(&entry);
+    }
+    Ok(list)
 }
 
 /// The terminal `terminal` names, or the one shown when it is `undefined` or `null`.

@@ -3,12 +3,15 @@
 //! Invariants: this module renders what the core exposes and forwards what the user does; it
 //! holds no protocol or shell logic. One [`LabHandle`] owns the [`Lab`](crate::shell::Lab);
 //! components get it by props and re-render when its generation changes.
-//! `bindings.rs` is the only file that defines the JS API; `storage.rs` the only one that
-//! touches browser storage.
+//! `bindings.rs` is the only file that defines the JS API; `embed.rs` the only one that speaks
+//! `postMessage`; `options.rs` the only one that reads the page's URL options; `storage.rs` the
+//! only one that touches browser storage.
 
 mod app;
 mod bindings;
 mod components;
+pub mod embed;
+pub mod options;
 mod state;
 mod storage;
 

@@ -9,18 +9,30 @@
 //! panel being hidden and shown. A change of what the page shows (a panel, a message chosen,
 //! the message list scrolled) redraws the page without moving the generation: the lab did not
 //! change, so the terminals, which compare the generation, are left alone.
+//! panel being hidden and shown.
+//!
+//! Persistence: [`LabHandle::restore`] starts the page from a lab shared in the link
+//! (`#state=`), else from the one saved in the browser (`storage.rs`), else fresh; a saved
+//! state that does not load is kept aside and the page says so politely (never a blank page).
+//! After a change the lab is saved at most once a second ([`SAVE_DELAY_MS`]) and when the page
+//! is hidden (`pagehide`), and the embedding page hears `stateChanged` (`embed.rs`).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use yew::Callback;
 
-use crate::net::{ConnId, Scenario};
+use super::{embed, options, storage};
+use crate::net::ConnId;
 use crate::shell::{Lab, TerminalId};
 use crate::time::Instant;
 
 /// The most terminals the page opens at once (Alt+1 to Alt+6 reach each of them).
 pub const MAX_TERMINALS: usize = 6;
+/// How long after a change the lab is saved (changes meanwhile are saved with it).
+pub const SAVE_DELAY_MS: u32 = 1_000;
+/// The longest share link the page offers (chat tools and browsers cope with this much).
+pub const MAX_SHARE_LINK: usize = 32_000;
 
 /// A cheap, clonable handle on the page's lab.
 #[derive(Clone)]
@@ -29,6 +41,20 @@ pub struct LabHandle {
     view: Rc<RefCell<View>>,
     generation: Rc<Cell<u64>>,
     on_change: Rc<RefCell<Option<Callback<()>>>>,
+    persist: Rc<RefCell<Persist>>,
+}
+
+/// Saving the lab: where, and the save waiting to happen.
+#[derive(Default)]
+struct Persist {
+    /// The storage key (`None`: the lab is not saved).
+    key: Option<String>,
+    /// The save (and `stateChanged` event) waiting for changes to settle.
+    timer: Option<gloo::timers::callback::Timeout>,
+    /// The last reason a save failed, so it is said once, not every second.
+    failed: Option<String>,
+    /// The scenario address to fetch at start (nothing saved was loaded for it).
+    scenario_url: Option<String>,
 }
 
 /// What the page shows of the lab's terminals.
@@ -59,6 +85,10 @@ struct View {
     /// The page of a long transcript chosen, as the session and its first line; none: the
     /// latest lines of whichever session is shown.
     transcript_page: Option<(ConnId, usize)>,
+    /// A notice for the whole page (a saved lab that would not load, an import refused).
+    banner: Option<String>,
+    /// The share link shown in the header, once asked for.
+    shared_link: Option<String>,
 }
 
 /// Which session the Sessions panel shows.
@@ -148,8 +178,13 @@ impl View {
             reference: ReferenceView::default(),
             panel_seen: Vec::new(),
             transcript_page: None,
+            banner: None,
+            shared_link: None,
         };
-        view.saw(active, lab.terminal(active).printed());
+        // Everything a lab (a restored one too) has printed so far counts as seen.
+        for id in lab.terminals() {
+            view.saw(id, lab.terminal(id).printed());
+        }
         view
     }
 
@@ -189,14 +224,213 @@ impl PartialEq for LabHandle {
 impl LabHandle {
     /// A fresh lab at the browser's current time.
     pub fn new() -> Self {
-        let lab = Lab::new(browser_now());
+        LabHandle::with_lab(Lab::new(browser_now()))
+    }
+
+    fn with_lab(lab: Lab) -> Self {
         let view = View::new(&lab, 0);
         LabHandle {
             lab: Rc::new(RefCell::new(lab)),
             view: Rc::new(RefCell::new(view)),
             generation: Rc::new(Cell::new(0)),
             on_change: Rc::new(RefCell::new(None)),
+            persist: Rc::default(),
         }
+    }
+
+    /// The page's lab at start: the one shared in the link (`#state=`), else the one saved
+    /// under this page's key (see `options::Options::state_key`), else a fresh one. Whatever
+    /// does not load leaves a notice, and a saved text that does not load is kept aside.
+    pub fn restore() -> Self {
+        let now = browser_now();
+        // One lab per page owns the key: a second app in the same page (the wasm tests mount
+        // many) starts fresh and is not saved, so two labs never overwrite each other.
+        thread_local!(static CLAIMED: Cell<bool> = const { Cell::new(false) });
+        let key = options::get()
+            .state_key()
+            .filter(|_| !CLAIMED.with(|c| c.replace(true)));
+        let mut banner = None;
+        let mut lab = None;
+        let mut unsaved = false;
+        if let Some(shared) = take_shared_state() {
+            match Lab::load_state(&shared, now) {
+                Ok(loaded) => {
+                    lab = Some(loaded);
+                    // Saved soon, so that a reload (the link no longer in the address) keeps it.
+                    unsaved = true;
+                    banner = Some("This is the lab shared in the link you opened.".to_string());
+                    if let Some((key, mine)) =
+                        key.as_ref().and_then(|k| Some((k, storage::get(k)?)))
+                    {
+                        let _ = storage::set(&format!("{key}.before-link"), &mine);
+                    }
+                }
+                Err(e) => {
+                    banner = Some(format!(
+                        "The lab in the link you opened could not be loaded, so this is your own lab. ({e})"
+                    ))
+                }
+            }
+        }
+        if let Some(key) = key.as_ref().filter(|_| lab.is_none())
+            && let Some(text) = storage::get(key)
+        {
+            match Lab::load_state(&text, now) {
+                Ok(loaded) => lab = Some(loaded),
+                Err(e) => {
+                    let aside = format!("{key}{}", storage::ASIDE_SUFFIX);
+                    let kept = storage::set(&aside, &text).is_ok();
+                    storage::remove(key);
+                    let mut notice = format!(
+                        "Your saved lab could not be restored, so this is a fresh one. ({e})"
+                    );
+                    if kept {
+                        notice.push_str(&format!(
+                            " The saved text is kept in this browser's storage under \"{aside}\"."
+                        ));
+                    }
+                    banner = Some(notice);
+                }
+            }
+        }
+        let scenario_url = options::get().scenario.clone().filter(|_| lab.is_none());
+        let handle = LabHandle::with_lab(lab.unwrap_or_else(|| Lab::new(now)));
+        handle.view.borrow_mut().banner = banner;
+        let mut persist = handle.persist.borrow_mut();
+        persist.key = key;
+        persist.scenario_url = scenario_url;
+        drop(persist);
+        if unsaved {
+            handle.schedule_save();
+        }
+        handle
+    }
+
+    /// The scenario address the page should fetch and load at start, once.
+    pub fn take_scenario_url(&self) -> Option<String> {
+        self.persist.borrow_mut().scenario_url.take()
+    }
+
+    /// The page-wide notice, if there is one.
+    pub fn banner(&self) -> Option<String> {
+        self.view.borrow().banner.clone()
+    }
+
+    /// Shows a page-wide notice (`None` takes it away).
+    pub fn set_banner(&self, banner: Option<String>) {
+        self.view.borrow_mut().banner = banner;
+        self.rerender();
+    }
+
+    /// The share link shown in the header, if one was asked for.
+    pub fn shared_link(&self) -> Option<String> {
+        self.view.borrow().shared_link.clone()
+    }
+
+    /// Shows a share link in the header (`None` takes it away).
+    pub fn set_shared_link(&self, link: Option<String>) {
+        self.view.borrow_mut().shared_link = link;
+        self.rerender();
+    }
+
+    /// The lab as JSON (`Lab::save_state`).
+    pub fn state_json(&self) -> Result<String, String> {
+        self.read(|lab| lab.save_state()).map_err(|e| e.to_string())
+    }
+
+    /// Replaces the lab with the one `json` describes; a state that does not load changes
+    /// nothing, and the error says why.
+    pub fn load_state_json(&self, json: &str) -> Result<(), String> {
+        let lab = Lab::load_state(json, browser_now()).map_err(|e| e.to_string())?;
+        self.replace(lab);
+        Ok(())
+    }
+
+    /// Replaces the lab with a fresh one of the scenario `json`; a scenario that does not load
+    /// changes nothing.
+    pub fn load_scenario(&self, json: &str) -> Result<(), String> {
+        let now = self.read(|lab| lab.world().now()).max(browser_now());
+        let lab = Lab::from_scenario_json(json, now)?;
+        self.replace(lab);
+        Ok(())
+    }
+
+    /// A link to this page that opens a copy of this lab's world (its terminals start empty),
+    /// or why there is none (the state is too big for a link).
+    pub fn share_link(&self) -> Result<String, String> {
+        let state = self
+            .read(|lab| lab.save_world_state())
+            .map_err(|e| e.to_string())?;
+        let location = web_sys::window()
+            .map(|w| w.location())
+            .ok_or("no page address")?;
+        let base = format!(
+            "{}{}{}",
+            location.origin().unwrap_or_default(),
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        let packed: String = crate::base64::STANDARD
+            .encode(state.as_bytes())
+            .chars()
+            .filter_map(|c| match c {
+                '+' => Some('-'),
+                '/' => Some('_'),
+                '=' => None,
+                c => Some(c),
+            })
+            .collect();
+        let link = format!("{base}#state={packed}");
+        if link.len() > MAX_SHARE_LINK {
+            return Err(format!(
+                "This lab is too big for a link ({} characters, at most {MAX_SHARE_LINK}): export it to a file and share the file instead.",
+                link.len()
+            ));
+        }
+        Ok(link)
+    }
+
+    /// Saves the lab now (if this page saves it) and tells the embedding page it changed.
+    pub fn save_now(&self) {
+        let (key, timer) = {
+            let mut persist = self.persist.borrow_mut();
+            (persist.key.clone(), persist.timer.take())
+        };
+        let waiting = timer.is_some();
+        drop(timer);
+        if !waiting {
+            return;
+        }
+        if let Some(key) = key {
+            let saved = self.state_json().and_then(|json| storage::set(&key, &json));
+            let failure = saved.err();
+            let changed = self.persist.borrow().failed != failure;
+            if changed {
+                self.persist.borrow_mut().failed = failure.clone();
+                self.set_banner(failure.map(|why| {
+                    format!(
+                        "Mail Lab could not save your lab in this browser: {why}. Export it to a file to keep it."
+                    )
+                }));
+            }
+        }
+        embed::state_changed();
+    }
+
+    fn schedule_save(&self) {
+        if self.persist.borrow().timer.is_some() {
+            return;
+        }
+        // After a save failed (a full storage), trying again every second would only spend
+        // the time to write a state too big to keep: wait longer.
+        let delay = if self.persist.borrow().failed.is_some() {
+            30 * SAVE_DELAY_MS
+        } else {
+            SAVE_DELAY_MS
+        };
+        let handle = self.clone();
+        let timer = gloo::timers::callback::Timeout::new(delay, move || handle.save_now());
+        self.persist.borrow_mut().timer = Some(timer);
     }
 
     /// Reads the lab.
@@ -334,25 +568,19 @@ impl LabHandle {
         self.redraw();
     }
 
-    /// Replaces the lab with a fresh one (the clock keeps running forward): one terminal.
+    /// Replaces the lab with a fresh one of the same scenario (the clock keeps running
+    /// forward): one terminal.
     pub fn replace_with_fresh(&self) {
-        let now = self.read(|lab| lab.world().now());
-        self.replace(Lab::new(now));
+        let fresh = self.read(|lab| {
+            let now = lab.world().now();
+            lab.scenario_json()
+                .and_then(|json| Lab::from_scenario_json(json, now).ok())
+                .unwrap_or_else(|| Lab::new(now))
+        });
+        self.replace(fresh);
     }
 
-    /// Replaces the lab with the world of a scenario given as JSON (`scenarios/README.md`), at
-    /// the clock's time, with one empty terminal, as [`LabHandle::replace_with_fresh`] does; its
-    /// `reset` returns to that scenario. A scenario that does not load leaves the lab as it was
-    /// and says why.
-    pub fn load_scenario(&self, json: &str) -> Result<(), String> {
-        let now = self.read(|lab| lab.world().now());
-        let scenario = Scenario::parse(json).map_err(|e| e.to_string())?;
-        let lab = Lab::from_scenario(scenario, now).map_err(|e| e.to_string())?;
-        self.replace(lab);
-        Ok(())
-    }
-
-    /// Puts `fresh` in the lab's place, keeping how the page around the terminals is arranged.
+    /// Puts `fresh` in the place of the lab; the page around it stays as arranged.
     fn replace(&self, fresh: Lab) {
         {
             let mut lab = self.lab.borrow_mut();
@@ -361,7 +589,9 @@ impl LabHandle {
             let epoch = view.epoch.wrapping_add(1);
             let (panel, mailboxes) = (view.panel, std::mem::take(&mut view.mailboxes));
             let reference = std::mem::take(&mut view.reference);
+            let banner = view.banner.take();
             *view = View::new(&lab, epoch);
+            view.banner = banner;
             // The page around the terminals stays as the user arranged it (a fresh world has
             // no sessions: the Sessions panel follows again).
             view.panel = panel;
@@ -487,6 +717,13 @@ impl LabHandle {
         let active = self.active();
         let printed = self.read(|lab| lab.terminal(active).printed());
         self.view.borrow_mut().saw(active, printed);
+        self.schedule_save();
+        embed::output(self);
+        self.rerender();
+    }
+
+    /// Bumps the generation and re-renders.
+    fn rerender(&self) {
         self.generation.set(self.generation.get().wrapping_add(1));
         let on_change = self.on_change.borrow().clone();
         if let Some(cb) = on_change {
@@ -526,6 +763,34 @@ fn activity(lab: &Lab) -> (u64, u64, usize, usize) {
         world.queue().len(),
         world.connections().count(),
     )
+}
+
+/// The lab shared in the page's link (`#state=` and the state in base64url), taken out of the
+/// address so that a reload does not load it again.
+fn take_shared_state() -> Option<String> {
+    let window = web_sys::window()?;
+    let hash = window.location().hash().ok()?;
+    let packed = hash.strip_prefix("#state=")?;
+    let base64: String = packed
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    let padded = format!("{base64}{}", &"=="[..(4 - base64.len() % 4) % 4 % 3]);
+    if let Ok(history) = window.history() {
+        let location = window.location();
+        let url = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+    let octets = crate::base64::STANDARD.decode(padded.as_bytes())?;
+    String::from_utf8(octets).ok()
 }
 
 /// The browser's wall clock as a world instant (the page's default clock follows real time).

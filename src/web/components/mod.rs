@@ -10,6 +10,7 @@ pub mod reference;
 pub mod sequence;
 pub mod sessions;
 pub mod start;
+pub mod state_controls;
 pub mod state_diagram;
 pub mod tabs;
 pub mod terminal;
