@@ -245,3 +245,48 @@ proptest! {
         let _ = Lab::load_state(&String::from_utf8_lossy(&json), TEXTBOOK_EPOCH);
     }
 }
+
+/// A student halfway through a lesson reloads the page: the lesson and the step reached come
+/// back, a lesson loaded from text (by URL) included, and the next step completes as before.
+#[test]
+fn the_lesson_followed_and_a_lesson_loaded_from_text_survive_a_save_and_load() {
+    let mut lab = Lab::new(TEXTBOOK_EPOCH);
+    let term = lab.main_terminal();
+    let echo = "# Echo twice\nname: echo-twice\n\n## Once\nSay it.\n- [ ] `session any mail.crepes.fr:7 from terminal`\n\n## Twice\nAgain, to the other host.\n- [ ] `session any mail.hamburger.edu:7 from terminal`\n";
+    let number = lab.load_lesson(echo).unwrap();
+    run(&mut lab, term, &format!("lesson start {number}"));
+    let done = run(&mut lab, term, "nc mail.crepes.fr 7");
+    assert!(done.contains("✔ Step 1 of 2 complete: Once"), "{done}");
+    run(&mut lab, term, "\u{1d}");
+
+    let json = lab.save_state().unwrap();
+    let mut back = Lab::load_state(&json, later(TEXTBOOK_EPOCH, 1000)).unwrap();
+    let (lesson, progress) = back.lesson().expect("the lesson is followed again");
+    assert_eq!((lesson.name.as_str(), progress.step), ("echo-twice", 1));
+    let term = back.main_terminal();
+    let status = run(&mut back, term, "lesson");
+    assert!(status.contains("Twice"), "{status}");
+    let done = run(&mut back, term, "nc mail.hamburger.edu 7");
+    assert!(done.contains("✔ Lesson complete: Echo twice"), "{done}");
+}
+
+/// A saved lesson that no longer loads costs its progress, not the lab, and the terminal says so.
+#[test]
+fn a_saved_lesson_that_does_not_load_is_dropped_with_a_notice() {
+    let mut lab = Lab::new(TEXTBOOK_EPOCH);
+    let term = lab.main_terminal();
+    run(&mut lab, term, "lesson start 5");
+    let json = lab.save_state().unwrap().replace(
+        "\"lesson\":\"pop3-by-hand\"",
+        "\"lesson\":\"no-such-lesson\"",
+    );
+    let back = Lab::load_state(&json, TEXTBOOK_EPOCH).unwrap();
+    assert!(back.lesson().is_none());
+    let said = log(&back, back.main_terminal()).join("\n");
+    assert!(
+        said.contains(
+            "The lesson you were following was not restored: there is no lesson 'no-such-lesson'"
+        ),
+        "{said}"
+    );
+}

@@ -21,6 +21,8 @@ pub struct Course {
     hints_shown: usize,
     /// What happened since the driver last asked.
     events: Vec<Event>,
+    /// The text of each lesson loaded from text (not built in), so a saved lab carries it.
+    loaded: Vec<String>,
     /// The terminal a line was last typed in: where what the clock completes is announced.
     last_terminal: Option<TerminalId>,
 }
@@ -32,6 +34,7 @@ impl Default for Course {
             current: None,
             hints_shown: 0,
             events: Vec::new(),
+            loaded: Vec::new(),
             last_terminal: None,
         }
     }
@@ -140,6 +143,12 @@ impl Lab {
     /// the same name; returns its number in `lessons()` from 1. `lesson start N` starts it.
     pub fn load_lesson(&mut self, text: &str) -> Result<usize, ParseError> {
         let lesson = Lesson::parse(text)?;
+        let name = lesson.name.clone();
+        // Kept once per name, the latest text, for a saved lab.
+        self.course
+            .loaded
+            .retain(|t| Lesson::parse(t).is_ok_and(|l| l.name != name));
+        self.course.loaded.push(text.to_string());
         let at = match self
             .course
             .lessons
@@ -159,6 +168,11 @@ impl Lab {
             }
         };
         Ok(at + 1)
+    }
+
+    /// The texts of the lessons loaded with [`Lab::load_lesson`], oldest first.
+    pub fn loaded_lessons(&self) -> &[String] {
+        &self.course.loaded
     }
 
     /// Puts back a student's progress (kept by a driver); the lesson must be one of `lessons()`.
@@ -339,8 +353,8 @@ impl Lab {
         let mut lines = vec![Line::info(format!("Lesson: {}", lesson.title))];
         if progress.complete(lesson) {
             lines.push(Line::info(format!(
-                "Complete: all {} steps done. 'lesson list' shows the others.",
-                lesson.steps.len()
+                "Complete: {} done. 'lesson list' shows the others.",
+                all_steps(lesson.steps.len())
             )));
             return lines;
         }
@@ -401,5 +415,13 @@ impl Lab {
             lines.extend(step_lines(lesson, progress.step));
         }
         Ok(lines)
+    }
+}
+
+/// "all 4 steps", or "its one step": how a complete lesson's steps are counted.
+pub fn all_steps(total: usize) -> String {
+    match total {
+        1 => "its one step".to_string(),
+        n => format!("all {n} steps"),
     }
 }

@@ -30,7 +30,7 @@ use std::collections::VecDeque;
 
 pub use commands::{COMMANDS, CommandSpec, KEYS};
 pub use complete::Completion;
-pub use lesson::Course;
+pub use lesson::{Course, all_steps};
 pub use line::{Line, LineKind, visible, wire_text};
 pub use recall::Recall;
 pub use sessions::{clock, status, transcript_text};

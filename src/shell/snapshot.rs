@@ -20,6 +20,7 @@ use serde_json::value::RawValue;
 
 use super::account::Account;
 use super::{Lab, Line, LineKind, Terminal, TerminalId};
+use crate::lesson::Progress;
 use crate::net::{Scenario, StateError, World};
 use crate::time::Instant;
 
@@ -59,6 +60,12 @@ struct Saved {
     #[serde(default)]
     next_terminal: usize,
     terminals: Vec<SavedTerminal>,
+    /// The lessons loaded from text (a lesson by URL), as their files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    lessons: Vec<String>,
+    /// The lesson followed and where the student stands in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lesson: Option<Progress>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -154,6 +161,8 @@ impl Lab {
                 .map(|a| a.address.clone()),
             next_terminal: self.next_terminal,
             terminals,
+            lessons: self.loaded_lessons().to_vec(),
+            lesson: self.lesson().map(|(_, progress)| progress.clone()),
         };
         serde_json::to_string(&saved).map_err(unwritable)
     }
@@ -200,8 +209,23 @@ impl Lab {
         lab.user = saved
             .user
             .and_then(|address| Account::find(&lab.world, &address).ok());
+        // The lessons first, then where the student stands; a lesson that no longer loads
+        // loses its progress, not the lab, and the terminal says so.
+        let mut lesson_problem = None;
+        for text in &saved.lessons {
+            if let Err(e) = lab.load_lesson(text) {
+                lesson_problem = Some(format!("A saved lesson did not load: {e}"));
+            }
+        }
+        if let Some(progress) = saved.lesson
+            && let Err(e) = lab.restore_lesson(progress)
+        {
+            lesson_problem = Some(format!(
+                "The lesson you were following was not restored: {e}"
+            ));
+        }
         if saved.terminals.is_empty() {
-            return Ok(lab);
+            return Ok(lab.saying(lesson_problem));
         }
         lab.terminals.clear();
         let mut next = saved.next_terminal;
@@ -249,7 +273,17 @@ impl Lab {
             lab.terminals.push((TerminalId(t.number - 1), terminal));
         }
         lab.next_terminal = next.min(MAX_TERMINAL_NUMBER);
-        Ok(lab)
+        Ok(lab.saying(lesson_problem))
+    }
+
+    /// The lab, with `problem` (if any) said in its first terminal.
+    fn saying(mut self, problem: Option<String>) -> Lab {
+        if let Some(problem) = problem {
+            let id = self.main_terminal();
+            self.terminal_mut(id)
+                .print(&mut Vec::new(), Line::error(problem));
+        }
+        self
     }
 }
 

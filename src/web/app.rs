@@ -47,6 +47,25 @@ pub fn app() -> Html {
                     }
                 });
             }
+            if let Some(which) = options::get().lesson.clone() {
+                // A lesson file by its address (…/lesson.md), or a lesson the lab has.
+                let lab = lab.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let opened = if which.contains('/') || which.ends_with(".md") {
+                        match embed::fetch_text(&which).await {
+                            Ok(text) => lab.open_lesson(&which, Some(&text)),
+                            Err(e) => Err(e),
+                        }
+                    } else {
+                        lab.open_lesson(&which, None)
+                    };
+                    if let Err(e) = opened {
+                        lab.set_banner(Some(format!("The lesson could not be opened. ({e})")));
+                    } else {
+                        lab.show_panel("lesson");
+                    }
+                });
+            }
             embed::install(&lab);
             ready.set(true);
             // The world's clock follows real time: once a second, due timers fire.

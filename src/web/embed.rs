@@ -106,6 +106,30 @@ pub fn emit(kind: &str, detail: &JsValue) {
     tell(&m);
 }
 
+/// Tells the parent page of a lesson's progress: `lessonStepCompleted` with `{lesson, step,
+/// title}` (the step numbered from 1), `lessonCompleted` with `{lesson}`.
+pub fn lesson_event(event: &crate::lesson::Event) {
+    use crate::lesson::Event;
+    let detail = Object::new();
+    let kind = match event {
+        Event::StepCompleted {
+            lesson,
+            step,
+            title,
+        } => {
+            set(&detail, "lesson", &lesson.into());
+            set(&detail, "step", &(*step as f64).into());
+            set(&detail, "title", &title.into());
+            "lessonStepCompleted"
+        }
+        Event::LessonCompleted { lesson } => {
+            set(&detail, "lesson", &lesson.into());
+            "lessonCompleted"
+        }
+    };
+    emit(kind, &detail);
+}
+
 /// Tells the parent page the lab's state changed (and was saved, when it is saved).
 pub fn state_changed() {
     tell(&message("stateChanged"));

@@ -719,7 +719,41 @@ impl LabHandle {
         self.view.borrow_mut().saw(active, printed);
         self.schedule_save();
         embed::output(self);
+        let lesson_events = self.lab.borrow_mut().take_lesson_events();
+        lesson_events.iter().for_each(embed::lesson_event);
         self.rerender();
+    }
+
+    /// Opens the lesson the page's address names (`?lesson=`) in the terminal shown: a number or
+    /// a name of a lesson the lab has, or the text of a lesson file fetched from its address.
+    /// A lab restored already following that lesson goes on where it was.
+    pub fn open_lesson(&self, which: &str, text: Option<&str>) -> Result<(), String> {
+        let term = self.active();
+        self.update(|lab| {
+            let which = match text {
+                Some(text) => {
+                    let lesson = crate::lesson::Lesson::parse(text).map_err(|e| e.to_string())?;
+                    if lab.lesson().is_some_and(|(l, _)| l.name == lesson.name) {
+                        return Ok(()); // restored, with the lesson it carried
+                    }
+                    lab.load_lesson(text)
+                        .map_err(|e| e.to_string())?
+                        .to_string()
+                }
+                None => which.to_string(),
+            };
+            if let Some((lesson, _)) = lab.lesson() {
+                let number = lab.lessons().iter().position(|l| l.name == lesson.name);
+                if lesson.name == which || number.is_some_and(|i| (i + 1).to_string() == which) {
+                    return Ok(());
+                }
+            }
+            lab.lesson_in(term, &["start", &which]);
+            match lab.lesson() {
+                Some(_) => Ok(()),
+                None => Err(format!("there is no lesson '{which}'")),
+            }
+        })
     }
 
     /// Bumps the generation and re-renders.

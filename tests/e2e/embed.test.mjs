@@ -209,3 +209,36 @@ test('without an allowlist only the lab\'s own origin may talk to it', async () 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('lesson=N with instructions=readonly: the lesson is followed, cannot be changed, and the parent hears each step', async () => {
+  const lab = `${server.url}?embed=1&persist=0&lesson=5&instructions=readonly&origins=${encodeURIComponent(allowed.origin)}`;
+  const { context, page, errors } = await open(`${allowed.origin}/parent?lab=${encodeURIComponent(lab)}`);
+  const frame = await labFrame(page);
+  await frame.getByRole('tab', { name: /^Lesson/, selected: true }).waitFor();
+  const panel = frame.locator('#panel-lesson');
+  await panel.getByText('Step 1 of 4: Log in').waitFor();
+  assert.equal(await panel.getByRole('button').count(), 0, 'no lesson list, no skip or stop');
+  for (const line of ['telnet mail.hamburger.edu 110', 'user bob', 'pass hungry']) {
+    await page.evaluate((l) => window.ask({ type: 'exec', line: l }), line);
+  }
+  await panel.getByText('Step 2 of 4: List the messages').waitFor();
+  const events = await page.evaluate(() => window.received.filter((m) => m.data.type === 'event').map((m) => m.data));
+  assert.deepEqual(events, [{ type: 'event', kind: 'lessonStepCompleted', detail: { lesson: 'pop3-by-hand', step: 1, title: 'Log in' } }]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('lesson=URL loads a lesson file from the course page and completes it', async () => {
+  const lesson = `${allowed.origin}/echo-lesson.md`;
+  const lab = `${server.url}?embed=1&persist=0&lesson=${encodeURIComponent(lesson)}&origins=${encodeURIComponent(allowed.origin)}`;
+  const { context, page, errors } = await open(`${allowed.origin}/parent?lab=${encodeURIComponent(lab)}`);
+  const frame = await labFrame(page);
+  const panel = frame.locator('#panel-lesson');
+  await panel.getByText('Echo, from a course page').first().waitFor();
+  assert.match(await frame.evaluate(() => JSON.stringify(window.mailLab.lesson())), /"lesson":"echo-course"/);
+  await page.evaluate(() => window.ask({ type: 'exec', line: 'nc mail.crepes.fr 7' }));
+  await page.waitForFunction(() => window.received.some((m) => m.data.type === 'event' && m.data.kind === 'lessonCompleted'));
+  await panel.getByText(/Complete: its one step done/).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});

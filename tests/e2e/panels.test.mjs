@@ -173,21 +173,21 @@ test('a hidden panel whose content changed is marked on its tab until it is show
   const { page, errors } = await openLab(browser, server.url);
   const tab = (name) => page.getByRole('tab', { name: new RegExp(`^${name}`) });
   const names = () => page.locator('.panel-tabs [role="tab"]').evaluateAll((ts) => ts.map((t) => t.textContent));
-  assert.deepEqual(await names(), ['Start', 'Mailboxes', 'Sessions', 'Network', 'Reference']);
+  assert.deepEqual(await names(), ['Start', 'Mailboxes', 'Sessions', 'Network', 'Reference', 'Lesson']);
   await typeLines(page, SEND_TO_BOB);
   await terminal(page).getByText(/^A copy is in alice@crepes.fr's Sent folder/).waitFor();
-  assert.deepEqual(await names(), ['Start', 'Mailboxes, changed', 'Sessions, changed', 'Network', 'Reference'],
+  assert.deepEqual(await names(), ['Start', 'Mailboxes, changed', 'Sessions, changed', 'Network', 'Reference', 'Lesson'],
     'mail delivered and new sessions: both tabs say so');
   assert.equal(await tab('Mailboxes').locator('.unread-mark').isVisible(), true, 'a mark the eye sees too');
   await page.locator('.panel-tabs').screenshot({ path: join(ROOT, 'artifacts', 'panel-tabs-changed.png') });
   await tab('Mailboxes').click();
-  assert.deepEqual(await names(), ['Start', 'Mailboxes', 'Sessions, changed', 'Network', 'Reference'], 'shown: cleared');
+  assert.deepEqual(await names(), ['Start', 'Mailboxes', 'Sessions, changed', 'Network', 'Reference', 'Lesson'], 'shown: cleared');
   await tab('Sessions').click();
-  assert.deepEqual(await names(), ['Start', 'Mailboxes', 'Sessions', 'Network', 'Reference']);
+  assert.deepEqual(await names(), ['Start', 'Mailboxes', 'Sessions', 'Network', 'Reference', 'Lesson']);
   // An IMAP flag change made while the Sessions panel is shown marks Mailboxes only.
   await typeLines(page, ['imap bob flag 1 flagged']);
   await terminal(page).getByText(/^Message 1 now has flags/).waitFor();
-  assert.deepEqual(await names(), ['Start', 'Mailboxes, changed', 'Sessions', 'Network', 'Reference']);
+  assert.deepEqual(await names(), ['Start', 'Mailboxes, changed', 'Sessions', 'Network', 'Reference', 'Lesson']);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -62,6 +62,7 @@ fn text(text: &str) -> Html {
 /// The panel, drawn for `terminal`, where its buttons print (a plain function, not a
 /// component: it keeps no state of its own).
 pub fn lesson(lab: &LabHandle, terminal: TerminalId) -> Html {
+    let readonly = crate::web::options::get().instructions_readonly;
     let action = |args: &'static [&'static str]| {
         let lab = lab.clone();
         Callback::from(move |_: MouseEvent| {
@@ -77,7 +78,7 @@ pub fn lesson(lab: &LabHandle, terminal: TerminalId) -> Html {
                     <h2>{"Lesson"}</h2>
                     <p class="lesson-title">{lesson.title.clone()}</p>
                     <p class="lesson-step done" role="status">
-                        {format!("✔ Complete: all {total} steps done.")}
+                        {format!("✔ Complete: {} done.", crate::shell::all_steps(total))}
                     </p>
                 </section>
             });
@@ -124,13 +125,20 @@ pub fn lesson(lab: &LabHandle, terminal: TerminalId) -> Html {
                         <ul>{hints}</ul>
                     </details>
                 }
-                <div class="lesson-actions">
-                    <button type="button" onclick={action(&["next"])}>{"Skip this step"}</button>
-                    <button type="button" onclick={action(&["stop"])}>{"Stop the lesson"}</button>
-                </div>
+                if !readonly {
+                    <div class="lesson-actions">
+                        <button type="button" onclick={action(&["next"])}>{"Skip this step"}</button>
+                        <button type="button" onclick={action(&["stop"])}>{"Stop the lesson"}</button>
+                    </div>
+                }
             </section>
         })
     });
+    // `instructions=readonly` (an instructor's embed): the lesson chosen is followed, and
+    // nothing here changes it.
+    if readonly && current.is_some() {
+        return current.unwrap_or_default();
+    }
     let list = lab.read(|l| {
         let current = l.lesson().map(|(lesson, _)| lesson.name.clone());
         l.lessons()

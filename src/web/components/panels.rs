@@ -115,10 +115,24 @@ pub const PANELS: &[Panel] = &[
     },
 ];
 
-/// The panel shown (the first unless another was chosen).
+/// The panels this page shows, in order: all, or those the address names (`?panels=`).
+fn offered() -> Vec<&'static Panel> {
+    let options = crate::web::options::get();
+    PANELS
+        .iter()
+        .filter(|p| options.shows_panel(p.id))
+        .collect()
+}
+
+/// The panel shown (the first offered unless another was chosen).
 pub fn shown(lab: &LabHandle) -> Option<&'static Panel> {
     let id = lab.panel();
-    PANELS.iter().find(|p| Some(p.id) == id).or(PANELS.first())
+    let offered = offered();
+    offered
+        .iter()
+        .find(|p| Some(p.id) == id)
+        .or(offered.first())
+        .copied()
 }
 
 fn tab_id(panel: &Panel) -> String {
@@ -132,7 +146,8 @@ fn panel_id(panel: &Panel) -> String {
 /// The panel area, drawn (a plain function, not a component: it keeps no state of its own).
 pub fn panels(props: &Props) -> Html {
     let shown = shown(&props.lab).map(|p| p.id);
-    let tabs = PANELS
+    let offered = offered();
+    let tabs = offered
         .iter()
         .enumerate()
         .map(|(at, panel)| {
@@ -148,12 +163,13 @@ pub fn panels(props: &Props) -> Html {
             };
             let onkeydown = {
                 let lab = props.lab.clone();
+                let offered = offered.clone();
                 Callback::from(move |e: KeyboardEvent| {
                     if e.alt_key() || e.ctrl_key() || e.meta_key() {
                         return;
                     }
                     let Some(next) =
-                        roving_target(&e.key(), at, PANELS.len()).and_then(|i| PANELS.get(i))
+                        roving_target(&e.key(), at, offered.len()).and_then(|i| offered.get(i))
                     else {
                         return;
                     };
@@ -181,7 +197,7 @@ pub fn panels(props: &Props) -> Html {
             }
         })
         .collect::<Html>();
-    let bodies = PANELS
+    let bodies = offered
         .iter()
         .map(|panel| {
             let selected = Some(panel.id) == shown;
