@@ -105,10 +105,14 @@ test('embed, panels=none, theme=dark, persist=0: compact, terminal alone, dark, 
   await context.close();
 });
 
-test('panels=mailboxes,network shows the Mailboxes panel first', async () => {
+test('panels=mailboxes,network offers those two panels, the Mailboxes panel first', async () => {
   const { context, page, errors } = await open(`${server.url}?panels=mailboxes,network`);
   await page.waitForSelector('[data-ready="true"]', { timeout: 15000 });
   await page.getByRole('tab', { name: 'Mailboxes', selected: true }).waitFor();
+  const tabs = await page.locator('.panel-tabs [role="tab"]').evaluateAll((ts) => ts.map((t) => t.textContent));
+  assert.deepEqual(tabs, ['Mailboxes', 'Network'], 'only the panels listed are offered');
+  await page.getByRole('tab', { name: 'Mailboxes' }).press('ArrowRight');
+  await page.getByRole('tab', { name: 'Network', selected: true }).waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });
