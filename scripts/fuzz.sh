@@ -10,7 +10,7 @@ shift || true
 command -v cargo-fuzz >/dev/null || cargo +nightly install cargo-fuzz --version 0.13.2 --locked
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(smtp_parsers pop3_parsers imap_command imap_response message loaders servers clients)
+  targets=(smtp_parsers pop3_parsers imap_command imap_response message loaders servers clients lesson)
 fi
 
 # Seeds: the transcripts' client and server lines, the test messages, the scenarios.
@@ -35,6 +35,7 @@ seed() {
       done ;;
     message) cp tests/data/*.eml "$dir/" ;;
     loaders) cp scenarios/*.json tests/scenarios/*.json "$dir/" ;;
+    lesson) cp lessons/*.md tests/scenarios/*.md "$dir/" ;;
   esac
 }
 

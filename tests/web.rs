@@ -701,7 +701,14 @@ async fn the_panels_follow_the_aria_tabs_pattern_and_keep_the_start_panel() {
         .collect();
     assert_eq!(
         names,
-        ["Start*", "Mailboxes", "Sessions", "Network", "Reference"]
+        [
+            "Start*",
+            "Mailboxes",
+            "Sessions",
+            "Network",
+            "Reference",
+            "Lesson"
+        ]
     );
     assert!(
         text_of(&root, "#panel-start").contains("Quick start"),
