@@ -201,6 +201,38 @@ fn lesson_2_two_servers() {
         "relayed it",
         "mail.crepes.fr has not relayed anything to mail.hamburger.edu yet",
     );
+    // A student slower than the first retry: it comes while Bob's server is still down, so the
+    // next one is 5 minutes later, as the step says — not a minute after `host up`.
+    let (mut lab, red) = red_after(
+        2,
+        &[
+            "login alice",
+            "mail -s Lunch bob@hamburger.edu",
+            "Hi",
+            ".",
+            "host down mail.hamburger.edu",
+            "mail -s \"Are you there?\" bob@hamburger.edu",
+            "Hello?",
+            ".",
+            "#wait 70",
+            "host up mail.hamburger.edu",
+            "#wait 61",
+        ],
+    );
+    assert_eq!(step(&lab), 2, "no retry a minute after host up");
+    assert_red(
+        &red,
+        "retry delivered it",
+        "1 delivered relays from mail.crepes.fr to mail.hamburger.edu (of 3 tries)",
+    );
+    let term = lab.main_terminal();
+    type_lines(&mut lab, term, &["#wait 240"]);
+    assert_eq!(
+        step(&lab),
+        3,
+        "the retry 5 minutes after the failed one delivered it: {:#?}",
+        checks(&lab)
+    );
 }
 
 #[test]

@@ -50,9 +50,15 @@ export async function launch() {
   });
 }
 
-/** Opens the lab and waits until it says it is ready; collects page errors. */
-export async function openLab(browser, url, options = {}) {
+/**
+ * Opens the lab in a page of its own (a fresh browser context: nothing stored by another test)
+ * and waits until it says it is ready; collects page errors. `clock: true` installs Playwright's
+ * clock before the page loads, so a test can move the page's Date and timers
+ * (`page.clock.fastForward`); the other options go to `browser.newPage`.
+ */
+export async function openLab(browser, url, { clock = false, ...options } = {}) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, ...options });
+  if (clock) await page.clock.install();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

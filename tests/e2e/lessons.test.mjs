@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { serveDist, launch, openLab, screenshot, ROOT } from './harness.mjs';
+import { terminal, panel, typeLines, checks, startFromPanel, completeStep, follow } from './student.mjs';
 
 let server;
 let browser;
@@ -19,45 +20,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-const terminal = (page) => page.locator('.terminals [role="tabpanel"]:not([hidden])');
-const panel = (page) => page.locator('#panel-lesson');
-
-async function typeLines(page, lines) {
-  await terminal(page).getByLabel('Terminal input').click();
-  for (const line of lines) {
-    await page.keyboard.type(line);
-    await page.keyboard.press('Enter');
-  }
-}
-
-/** The current step's checks as "Done: label" / "Not yet: label". */
-async function checks(page) {
-  return panel(page).locator('.check').evaluateAll((lis) => lis.map((li) =>
-    `${li.querySelector('.check-state').textContent}${li.classList.contains('pass') ? 'pass' : 'fail'}`));
-}
-
-async function startFromPanel(page, title) {
-  await page.getByRole('tab', { name: 'Lesson' }).click();
-  await panel(page).getByRole('button', { name: new RegExp(title) }).click();
-  await panel(page).locator('.lesson-title').filter({ hasText: title.replace(/^\d+\. /, '') }).waitFor();
-}
-
-/** Step i (from 0) of `total`: it is shown with a red check; after `lines` the next shows. */
-async function completeStep(page, i, total, lines) {
-  const step = panel(page).locator('.lesson-step');
-  assert.match(await step.innerText(), new RegExp(`^Step ${i + 1} of ${total}:`));
-  const before = await checks(page);
-  assert.ok(before.some((c) => c.startsWith('Not yet: ')), `step ${i + 1} has a red check first: ${before}`);
-  await typeLines(page, lines);
-  const next = i + 1 === total ? /^✔ Complete: all \d+ steps done\.$/ : new RegExp(`^Step ${i + 2} of ${total}:`);
-  await step.filter({ hasText: next }).waitFor({ timeout: 5000 });
-  await terminal(page).getByText(`✔ Step ${i + 1} of ${total} complete`).waitFor();
-}
-
-async function follow(page, steps) {
-  for (const [i, lines] of steps.entries()) await completeStep(page, i, steps.length, lines);
-}
 
 test('lesson 1, SMTP by hand: started from the panel, typed in the terminal, every check turns green', async () => {
   const { page, errors } = await openLab(browser, server.url);
