@@ -853,6 +853,14 @@ fn a_receiver_down_leaves_mail_in_the_queue_until_it_is_back() {
             .any(|l| l.starts_with("mail.crepes.fr") && l.contains("<bob@hamburger.edu>")),
         "{queue:?}"
     );
+    // When the next try comes (a minute after the first, RFC 5321 §4.5.4.1 on the lab's
+    // schedule) and what the last one met.
+    assert!(
+        queue.iter().any(|l| l.contains("(in 1 min)")
+            && l.contains("1 tried; last: ")
+            && l.contains("mail.hamburger.edu is down")),
+        "{queue:?}"
+    );
     run(&mut lab, term, "host up mail.hamburger.edu");
     lab.world_mut().advance_to(
         maillab::time::TEXTBOOK_EPOCH.saturating_add(std::time::Duration::from_secs(61)),

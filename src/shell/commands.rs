@@ -178,7 +178,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         details: "A server that accepts mail for another domain (on port 587, after AUTH) \
                   delivers it to that domain's MX at once; what cannot be delivered for now (the \
                   receiver is down: try 'host down mail.hamburger.edu') waits here and is retried \
-                  after 1, 5, 15, 30 and 60 minutes of the world's clock, then bounced.",
+                  after 1, 5, 15, 30 and 60 minutes of the world's clock, then bounced. Each \
+                  line says when the next try comes and what the last one met.",
     },
     CommandSpec {
         name: "lesson",

@@ -399,7 +399,8 @@ pub fn mailq(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
     if queue.is_empty() {
         return Ok(vec![Line::info("Mail queues are empty.")]);
     }
-    let rows: Vec<[String; 6]> = queue
+    let now = world.now();
+    let rows: Vec<[String; 7]> = queue
         .iter()
         .map(|q| {
             let from = q
@@ -414,13 +415,25 @@ pub fn mailq(world: &World, args: &[&str]) -> Result<Vec<Line>, String> {
                 q.job.raw.len().to_string(),
                 from,
                 to.join(" "),
-                q.last_error
-                    .clone()
-                    .unwrap_or_else(|| format!("{} attempts", q.attempts)),
+                // RFC 5321 §4.5.4.1: the sender's server retries on its own schedule.
+                format!(
+                    "{} ({})",
+                    super::clock(q.next_attempt),
+                    super::until(now, q.next_attempt)
+                ),
+                match &q.last_error {
+                    Some(error) => format!("{} tried; last: {}", q.attempts, visible(error)),
+                    None => format!("{} tried", q.attempts),
+                },
             ]
         })
         .collect();
-    let mut lines = table(["HOST", "QUEUE ID", "SIZE", "FROM", "TO", "STATUS"], &rows);
+    let mut lines = table(
+        [
+            "HOST", "QUEUE ID", "SIZE", "FROM", "TO", "NEXT TRY", "STATUS",
+        ],
+        &rows,
+    );
     lines.push(Line::info(format!(
         "{} message{} queued.",
         queue.len(),

@@ -33,7 +33,7 @@ pub use complete::Completion;
 pub use lesson::{Course, all_steps};
 pub use line::{Line, LineKind, visible, wire_text};
 pub use recall::Recall;
-pub use sessions::{clock, status, transcript_text};
+pub use sessions::{clock, status, transcript_text, until};
 pub use snapshot::{LAB_STATE_VERSION, SAVED_HISTORY, SAVED_LOG_LINES};
 
 use crate::net::{ConnId, Delivery, Exchange, Scenario, ScenarioError, World};

@@ -14,6 +14,17 @@ pub fn clock(at: Instant) -> String {
     format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second)
 }
 
+/// `in 4 min 10 s`, or `due` when the time has come: how long until `then`, said at `now`.
+pub fn until(now: Instant, then: Instant) -> String {
+    let secs = then.saturating_since(now).as_secs();
+    match secs {
+        0 => "due".to_string(),
+        1..=59 => format!("in {secs} s"),
+        _ if secs.is_multiple_of(60) => format!("in {} min", secs / 60),
+        _ => format!("in {} min {} s", secs / 60, secs % 60),
+    }
+}
+
 /// Where a session stands: `open: POP3 TRANSACTION`, `closed by the server at 09:00:00`.
 pub fn status(world: &World, record: &SessionRecord) -> String {
     match (

@@ -10,8 +10,7 @@
 use yew::prelude::*;
 
 use crate::net::{RelayOutcome, World};
-use crate::shell::{clock, visible};
-use crate::time::Instant;
+use crate::shell::{clock, until, visible};
 use crate::web::LabHandle;
 use crate::web::state::SessionChoice;
 
@@ -61,17 +60,6 @@ fn dotted(name: &str) -> Html {
     name.split_inclusive('.')
         .map(|part| html! { <>{part.to_string()}<wbr /></> })
         .collect()
-}
-
-/// `in 4 min 10 s`, or `due` when the time has come.
-fn until(now: Instant, then: Instant) -> String {
-    let secs = then.saturating_since(now).as_secs();
-    match secs {
-        0 => "due".to_string(),
-        1..=59 => format!("in {secs} s"),
-        _ if secs.is_multiple_of(60) => format!("in {} min", secs / 60),
-        _ => format!("in {} min {} s", secs / 60, secs % 60),
-    }
 }
 
 /// The panel, drawn (a plain function, not a component: it keeps no state of its own, and each
