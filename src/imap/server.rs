@@ -28,7 +28,7 @@ use super::list;
 use super::response::{
     Code, Condition, FetchData, MailboxListing, Response, Status, Untagged, write_string,
 };
-use super::search::{CHARSETS, Candidate};
+use super::search::{CHARSETS, Candidate, Criteria};
 use super::selected::{BadNumber, Target, View, parse_flags};
 use crate::mail::date::parse_imap_date_time;
 use crate::sasl;
@@ -1583,13 +1583,11 @@ fn search(store: &Store, user: &str, view: &View, criteria: &SearchKey, uid: boo
     let Ok(mailbox) = store.mailbox(user, view.name().as_str()) else {
         return Vec::new();
     };
-    view.all()
-        .filter_map(|target| {
-            let message = mailbox.message(target.uid)?;
-            Candidate::new(target, message, view)
-                .matches(criteria)
-                .then_some(if uid { target.uid.get() } else { target.number })
-        })
+    let criteria = Criteria::new(criteria);
+    mailbox
+        .walk(view.all(), |target| target.uid)
+        .filter(|&(target, message)| Candidate::new(target, message, view).matches(&criteria))
+        .map(|(target, _)| if uid { target.uid.get() } else { target.number })
         .collect()
 }
 
