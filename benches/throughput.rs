@@ -16,7 +16,7 @@ mod native {
     use criterion::{Criterion, Throughput, criterion_group};
     use maillab::imap::command::{Parsed, parse};
     use maillab::mail::Message;
-    use maillab::net::{ConnId, Delivery, IMAP_PORT, POP3_PORT, SMTP_PORT, World};
+    use maillab::net::{ConnId, Delivery, IMAP_PORT, POP3_PORT, SMTP_PORT, Scenario, World};
     use maillab::store::Origin;
     use maillab::time::TEXTBOOK_EPOCH;
     use maillab::wire::{LineReader, write_dot_stuffed};
@@ -218,5 +218,72 @@ mod native {
         group.finish();
     }
 
-    criterion_group!(benches, wire, headers, imap_commands, sessions, big_mailbox);
+    /// The textbook world with bob's INBOX filled as `make measure` fills it: 10,000 generated
+    /// messages (seed 10; MIME, RFC 2047 words, quoted-printable, attachments; about one in ten
+    /// mentions the needle).
+    fn generated_inbox() -> World {
+        let mut scenario: serde_json::Value =
+            serde_json::from_str(maillab::net::scenario::TEXTBOOK)
+                .unwrap_or_else(|e| panic!("{e}"));
+        let bob = scenario["hosts"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .flat_map(|h| h["accounts"].as_array_mut().into_iter().flatten())
+            .find(|a| a["user"] == "bob")
+            .unwrap_or_else(|| panic!("bob's account"));
+        bob["generate"] = serde_json::json!([{ "mailbox": "INBOX", "count": 10000, "seed": 10 }]);
+        scenario["name"] = "bench-10000".into();
+        let scenario = Scenario::parse(&scenario.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        World::from_scenario(&scenario, None).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn generated_mailbox(c: &mut Criterion) {
+        let mut world = generated_inbox();
+        let imap = world
+            .connect("bench", "mail.hamburger.edu", IMAP_PORT)
+            .unwrap_or_else(|e| panic!("{e}"));
+        world
+            .send(imap, b"a LOGIN bob hungry\r\nb SELECT INBOX\r\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        drain(&mut world, imap);
+        let mut group = c.benchmark_group("10,000 generated messages");
+        group.sample_size(10);
+        for (name, command) in [
+            (
+                "IMAP SEARCH TEXT \"needle\"",
+                &b"s SEARCH TEXT \"needle\"\r\n"[..],
+            ),
+            (
+                "IMAP SEARCH BODY \"needle\"",
+                b"s SEARCH BODY \"needle\"\r\n",
+            ),
+            (
+                "IMAP SEARCH SUBJECT \"needle\"",
+                b"s SEARCH SUBJECT \"needle\"\r\n",
+            ),
+            (
+                "IMAP SEARCH FROM \"m\u{fc}ller\"",
+                "s SEARCH CHARSET UTF-8 FROM {7+}\r\nm\u{fc}ller\r\n".as_bytes(),
+            ),
+        ] {
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    world.send(imap, command).unwrap_or_else(|e| panic!("{e}"));
+                    drain(&mut world, imap)
+                })
+            });
+        }
+        group.finish();
+    }
+
+    criterion_group!(
+        benches,
+        wire,
+        headers,
+        imap_commands,
+        sessions,
+        big_mailbox,
+        generated_mailbox
+    );
 }

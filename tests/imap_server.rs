@@ -1009,6 +1009,231 @@ fn search_with_utf8_strings_and_charsets() {
     assert_eq!(out.matches("\r\n").count(), 1, "{out}");
 }
 
+/// Messages whose text SEARCH must decode: RFC 2047 words (Q and B, a character split across
+/// two words, ISO-8859-1), quoted-printable and base64 bodies in UTF-8 and ISO-8859-1, nested
+/// multiparts with an attachment and an encapsulated message, a part in an unknown charset,
+/// Greek capitals (a final sigma), two fields of one name, and raw 8-bit octets in a header.
+fn tricky_messages() -> Vec<Vec<u8>> {
+    let texts = [
+        "From: =?UTF-8?B?SsO8cmdlbg==?= <juergen@example.org>
+To: Bob <bob@hamburger.edu>
+Subject: =?utf-8?q?Caf=C3?= =?utf-8?q?=A9_needle?= and
+ =?ISO-8859-1?Q?Gr=FC=DFe_aus_K=F6ln?=
+X-Note: NEEDLE in a header
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary=alt
+
+--alt
+Content-Type: text/plain; charset=ISO-8859-1
+Content-Transfer-Encoding: quoted-printable
+
+Sch=F6ne Gr=FC=DFe, the NEE=
+DLE is soft-broken.
+--alt
+Content-Type: text/html; charset=utf-8
+Content-Transfer-Encoding: base64
+
+PHA+Q2Fmw6kgPGI+bmVlZGxlPC9iPjwvcD4=
+--alt--
+",
+        "From: Carol <carol@hamburger.edu>
+To: bob@hamburger.edu
+To: =?utf-8?b?zp/OlM6fzqM=?= <odos@example.org>
+Subject: =?utf-8?b?zpjOkc6bzpHOo86jzpE=?= report
+Content-Type: multipart/mixed; boundary=mix
+
+--mix
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: base64
+
+zpHOm86fzqMgzp/OlM6fzqMgbmVlZGxl
+--mix
+Content-Type: application/octet-stream; name=data.bin
+Content-Transfer-Encoding: base64
+
+bmVlZGxlIGluIGFuIGF0dGFjaG1lbnQ=
+--mix
+Content-Type: message/rfc822
+
+Subject: Inner SUBJECT
+From: inner@example.net
+
+The inner needle.
+--mix
+Content-Type: text/plain; charset=x-unknown
+
+needle in a charset nobody knows
+--mix--
+",
+        "From: alice@crepes.fr
+Subject: PLAIN ascii, Nothing Encoded
+Cc: Dave <dave@hamburger.edu>
+
+Just hay, no NeEdLe here? Yes: needle.
+",
+        "Subject: nothing
+
+",
+    ];
+    let mut raws: Vec<Vec<u8>> = texts.iter().map(|t| crlf(t).into_bytes()).collect();
+    raws.push(
+        b"Subject: caf\xe9 \xff\r\nFrom: Ren\xc3\xa9 <rene@example.fr>\r\n\r\nna\xefve needle\r\n"
+            .to_vec(),
+    );
+    raws
+}
+
+/// What SEARCH answered before it kept each message's text: the message parsed and decoded on
+/// every search, then lowered, then `str::contains` (the criteria as `key` and `field`).
+fn decoded_each_time(raw: &[u8], key: &str, field: &str, needle: &[u8]) -> bool {
+    use maillab::lowercase::to_lowercase;
+    use maillab::mail::encoded_word::decode_unstructured;
+    use maillab::mail::header::{self, unfold};
+    let parsed = maillab::mail::Message::parse(raw);
+    let contains = |haystack: &str| {
+        let needle = to_lowercase(&String::from_utf8_lossy(needle));
+        needle.is_empty() || to_lowercase(haystack).contains(&needle)
+    };
+    let body = || {
+        let texts: Vec<String> = parsed
+            .leaves()
+            .into_iter()
+            .filter_map(|(_, part)| part.text(raw))
+            .collect();
+        texts.join("\n")
+    };
+    match key {
+        "BODY" => contains(&body()),
+        "TEXT" => {
+            let header = raw.get(parsed.root().header.clone()).unwrap_or_default();
+            contains(&decode_unstructured(&String::from_utf8_lossy(&unfold(
+                header,
+            )))) || contains(&body())
+        }
+        _ => {
+            let values: Vec<String> = header::fields(raw, parsed.root().fields.clone())
+                .filter(|f| f.is(raw, field))
+                .map(|f| decode_unstructured(&String::from_utf8_lossy(&unfold(f.raw_value(raw)))))
+                .collect();
+            !values.is_empty() && contains(&values.join("\n"))
+        }
+    }
+}
+
+#[test]
+fn search_over_the_kept_text_finds_what_decoding_every_time_found() {
+    let raws = tricky_messages();
+    let mut store = empty_store();
+    for raw in &raws {
+        store
+            .append(
+                Origin(99),
+                "bob",
+                "INBOX",
+                raw.clone(),
+                Flags::NONE,
+                &[],
+                nov(2, 0, 0),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    settle(&mut store);
+    let mut lab = Lab::new(store);
+    lab.select();
+    let keys = [
+        ("TEXT", ""),
+        ("BODY", ""),
+        ("SUBJECT", "Subject"),
+        ("FROM", "From"),
+        ("TO", "To"),
+        ("CC", "Cc"),
+        ("BCC", "Bcc"),
+        ("HEADER X-NOTE", "X-NOTE"),
+        ("HEADER x-unknown", "x-unknown"),
+    ];
+    let needles: [&[u8]; 24] = [
+        b"needle",
+        b"NEEDLE",
+        b"",
+        "café".as_bytes(),
+        "CAFÉ NEEDLE".as_bytes(),
+        "grüße aus köln".as_bytes(),
+        "SCHÖNE".as_bytes(),
+        "Jürgen".as_bytes(),
+        "θαλασσα".as_bytes(),
+        "ΘΑΛΑΣΣΑ".as_bytes(),
+        "οδος".as_bytes(),
+        "οδοσ".as_bytes(),
+        "ς".as_bytes(),
+        "<b>".as_bytes(),
+        b"nee=",
+        b"soft-broken",
+        b"inner subject",
+        b"attachment",
+        b"nobody knows",
+        "\u{fffd}".as_bytes(),
+        "René".as_bytes(),
+        "hamburger.edu\n οδος".as_bytes(),
+        "kölnx-note".as_bytes(),
+        "AND GRÜSSE".as_bytes(),
+    ];
+    for (key, field) in keys {
+        for needle in needles {
+            let expected: Vec<u32> = (1..=raws.len() as u32)
+                .filter(|&n| decoded_each_time(&raws[n as usize - 1], key, field, needle))
+                .collect();
+            // A literal carries any octets (a line end too); twice: the text is derived by the
+            // first search, read as kept by the second.
+            for round in ["derived", "kept"] {
+                let mut command =
+                    format!("q SEARCH CHARSET UTF-8 {key} {{{}+}}\r\n", needle.len()).into_bytes();
+                command.extend_from_slice(needle);
+                command.extend_from_slice(b"\r\n");
+                let out = lab.feed_on(0, &command);
+                assert_eq!(
+                    search_numbers(&out),
+                    expected,
+                    "{round}: SEARCH {key} {:?}",
+                    String::from_utf8_lossy(needle)
+                );
+            }
+        }
+    }
+    // Each needle is in some messages and not in others, except those that show what SEARCH
+    // does not read: a quoted-printable soft break, an encapsulated message's header, an
+    // attachment, an unknown charset, ß as "ss", σ for a final sigma, and a newline (TEXT reads
+    // the header unfolded; only two fields of one name are joined by one).
+    let nowhere: [&[u8]; 7] = [
+        b"nee=",
+        b"inner subject",
+        b"attachment",
+        b"nobody knows",
+        "AND GRÜSSE".as_bytes(),
+        "οδοσ".as_bytes(),
+        "hamburger.edu\n οδος".as_bytes(),
+    ];
+    assert!(
+        decoded_each_time(&raws[1], "TO", "To", "hamburger.edu\n οδος".as_bytes()),
+        "the two To fields are read joined by a newline"
+    );
+    for needle in needles.iter().filter(|n| !n.is_empty()) {
+        let hits = raws
+            .iter()
+            .filter(|raw| decoded_each_time(raw, "TEXT", "", needle))
+            .count();
+        let expected = if nowhere.contains(needle) {
+            0..1
+        } else {
+            1..raws.len()
+        };
+        assert!(
+            expected.contains(&hits),
+            "{:?} found in {hits}",
+            String::from_utf8_lossy(needle)
+        );
+    }
+}
+
 #[test]
 fn search_by_internal_and_sent_dates() {
     let (mut lab, _) = search_lab();

@@ -2,24 +2,97 @@
 //!
 //! String keys match substrings without regard to case (§6.4.4: "case-insensitive"), after the
 //! text is decoded the way a reader sees it: RFC 2047 encoded-words in header fields, transfer
-//! encodings and charsets in text parts. `BEFORE`/`ON`/`SINCE` compare the internal date's day
-//! in UTC; `SENT*` compare the `Date:` field's day as written, "disregarding time and timezone".
-//! The message is parsed only if a key needs its content.
+//! encodings and charsets in text parts. That decoded text, lowercase, is derived once per stored
+//! message and kept with it (`store::Message::search_header`/`search_body`,
+//! `mail::search_text`); a search lowers each of its strings once ([`Criteria::new`]) and looks
+//! for it with `memchr::memmem`. `BEFORE`/`ON`/`SINCE` compare the internal date's day in UTC;
+//! `SENT*` compare the `Date:` field's day as written, "disregarding time and timezone". The
+//! message is parsed only if a key needs its content.
 
 use std::cell::OnceCell;
+
+use memchr::memmem::Finder;
 
 use super::command::{Date, SearchKey};
 use super::selected::{Target, View};
 use crate::lowercase::to_lowercase;
 use crate::mail::Message as Parsed;
 use crate::mail::date::parse_rfc5322;
-use crate::mail::encoded_word::decode_unstructured;
-use crate::mail::header::{self, unfold};
 use crate::store::{Flags, Message};
 use crate::time::Instant;
 
 /// The charsets SEARCH accepts (§6.4.4: US-ASCII MUST be, others MAY be).
 pub const CHARSETS: [&str; 2] = ["US-ASCII", "UTF-8"];
+
+/// SEARCH keys made ready for many messages: each string key's string lowered once, with its
+/// searcher.
+pub enum Criteria<'k> {
+    /// A key that reads no text (flags, dates, sizes, sets).
+    Key(&'k SearchKey),
+    /// `FROM`, `TO`, `CC`, `BCC`, `SUBJECT`, `HEADER`: the values of the fields of this name
+    /// (in ASCII lowercase: field names compare without ASCII case).
+    Field(String, Needle),
+    /// `BODY`: the text parts.
+    Body(Needle),
+    /// `TEXT`: the whole header, then the text parts.
+    Text(Needle),
+    Not(Box<Criteria<'k>>),
+    Or(Box<Criteria<'k>>, Box<Criteria<'k>>),
+    And(Vec<Criteria<'k>>),
+}
+
+impl<'k> Criteria<'k> {
+    pub fn new(key: &'k SearchKey) -> Criteria<'k> {
+        use SearchKey as K;
+        let field = |name: &[u8], s: &[u8]| {
+            let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+            Criteria::Field(name, Needle::new(s))
+        };
+        match key {
+            K::Bcc(s) => field(b"Bcc", s),
+            K::Cc(s) => field(b"Cc", s),
+            K::From(s) => field(b"From", s),
+            K::To(s) => field(b"To", s),
+            K::Subject(s) => field(b"Subject", s),
+            K::Header(name, s) => field(name, s),
+            K::Body(s) => Criteria::Body(Needle::new(s)),
+            K::Text(s) => Criteria::Text(Needle::new(s)),
+            K::Not(k) => Criteria::Not(Box::new(Criteria::new(k))),
+            K::Or(a, b) => Criteria::Or(Box::new(Criteria::new(a)), Box::new(Criteria::new(b))),
+            K::And(keys) => Criteria::And(keys.iter().map(Criteria::new).collect()),
+            _ => Criteria::Key(key),
+        }
+    }
+}
+
+/// A SEARCH string in lowercase (an empty one is in every text).
+pub struct Needle {
+    finder: Finder<'static>,
+}
+
+impl Needle {
+    fn new(string: &[u8]) -> Needle {
+        let lower = to_lowercase(&String::from_utf8_lossy(string));
+        Needle {
+            finder: Finder::new(lower.as_bytes()).into_owned(),
+        }
+    }
+
+    /// Whether it is in `text` (already lowercase).
+    fn is_in(&self, text: &str) -> bool {
+        self.finder.find(text.as_bytes()).is_some()
+    }
+
+    /// Whether it is in `texts` joined by newlines.
+    fn is_in_joined<'t>(&self, mut texts: impl Iterator<Item = &'t str>) -> bool {
+        if self.finder.needle().contains(&b'\n') {
+            // Rare (a literal with a line end): the newline between two texts may be part of it.
+            self.is_in(&texts.collect::<Vec<_>>().join("\n"))
+        } else {
+            texts.any(|t| self.is_in(t))
+        }
+    }
+}
 
 /// One message as SEARCH sees it.
 pub struct Candidate<'a> {
@@ -52,37 +125,6 @@ impl<'a> Candidate<'a> {
         self.view.is_recent(self.target.uid)
     }
 
-    /// The decoded values of every header field called `name`, joined by newlines.
-    fn header_text(&self, name: &[u8]) -> Option<String> {
-        let parsed = self.parsed();
-        let raw = parsed.raw();
-        let name = String::from_utf8_lossy(name);
-        let values: Vec<String> = header::fields(raw, parsed.root().fields.clone())
-            .filter(|f| f.is(raw, &name))
-            .map(|f| decode_unstructured(&String::from_utf8_lossy(&unfold(f.raw_value(raw)))))
-            .collect();
-        (!values.is_empty()).then(|| values.join("\n"))
-    }
-
-    /// The text of every text part, decoded.
-    fn body_text(&self) -> String {
-        let parsed = self.parsed();
-        let raw = parsed.raw();
-        let texts: Vec<String> = parsed
-            .leaves()
-            .into_iter()
-            .filter_map(|(_, part)| part.text(raw))
-            .collect();
-        texts.join("\n")
-    }
-
-    fn whole_header_text(&self) -> String {
-        let parsed = self.parsed();
-        let raw = parsed.raw();
-        let header = raw.get(parsed.root().header.clone()).unwrap_or_default();
-        decode_unstructured(&String::from_utf8_lossy(&unfold(header)))
-    }
-
     fn sent_date(&self) -> Option<(u64, u8, u8)> {
         let value = self.parsed().field_value("Date")?;
         let date = parse_rfc5322(&value)?;
@@ -96,8 +138,28 @@ impl<'a> Candidate<'a> {
         )))
     }
 
-    /// Whether this message satisfies `key`.
-    pub fn matches(&self, key: &SearchKey) -> bool {
+    /// Whether this message satisfies `criteria`.
+    pub fn matches(&self, criteria: &Criteria) -> bool {
+        match criteria {
+            Criteria::Key(key) => self.matches_key(key),
+            Criteria::Field(name, needle) => {
+                let mut values = self.message.search_header().values(name).peekable();
+                // A field must be there, even for the empty string (§6.4.4 HEADER).
+                values.peek().is_some() && needle.is_in_joined(values)
+            }
+            Criteria::Body(needle) => needle.is_in(self.message.search_body()),
+            Criteria::Text(needle) => {
+                needle.is_in(self.message.search_header().whole())
+                    || needle.is_in(self.message.search_body())
+            }
+            Criteria::Not(c) => !self.matches(c),
+            Criteria::Or(a, b) => self.matches(a) || self.matches(b),
+            Criteria::And(all) => all.iter().all(|c| self.matches(c)),
+        }
+    }
+
+    /// Whether this message satisfies `key`, one that reads no text.
+    fn matches_key(&self, key: &SearchKey) -> bool {
         use SearchKey::*;
         match key {
             All => true,
@@ -124,20 +186,12 @@ impl<'a> Candidate<'a> {
             SentBefore(d) => self.sent_date().is_some_and(|s| s < date(d)),
             SentOn(d) => self.sent_date().is_some_and(|s| s == date(d)),
             SentSince(d) => self.sent_date().is_some_and(|s| s >= date(d)),
-            Bcc(s) => self.field_contains(b"Bcc", s),
-            Cc(s) => self.field_contains(b"Cc", s),
-            From(s) => self.field_contains(b"From", s),
-            To(s) => self.field_contains(b"To", s),
-            Subject(s) => self.field_contains(b"Subject", s),
-            // §6.4.4: HEADER with an empty string matches every message that has the field.
-            Header(name, s) => self.field_contains(name, s),
-            Body(s) => contains(&self.body_text(), s),
-            Text(s) => contains(&self.whole_header_text(), s) || contains(&self.body_text(), s),
             Uid(set) => self.view.matches_set(set, true, self.target),
             SequenceSet(set) => self.view.matches_set(set, false, self.target),
-            Not(k) => !self.matches(k),
-            Or(a, b) => self.matches(a) || self.matches(b),
-            And(keys) => keys.iter().all(|k| self.matches(k)),
+            // The string keys and the combinations are `Criteria` (`Criteria::new` never
+            // leaves them here); read as their own criteria all the same.
+            Bcc(_) | Cc(_) | From(_) | To(_) | Subject(_) | Header(..) | Body(_) | Text(_)
+            | Not(_) | Or(..) | And(_) => self.matches(&Criteria::new(key)),
         }
     }
 
@@ -147,15 +201,6 @@ impl<'a> Candidate<'a> {
             .iter()
             .any(|k| k.as_str().eq_ignore_ascii_case(keyword))
     }
-
-    fn field_contains(&self, name: &[u8], needle: &[u8]) -> bool {
-        self.header_text(name).is_some_and(|t| contains(&t, needle))
-    }
-}
-
-fn contains(haystack: &str, needle: &[u8]) -> bool {
-    let needle = to_lowercase(&String::from_utf8_lossy(needle));
-    needle.is_empty() || to_lowercase(haystack).contains(&needle)
 }
 
 fn day_of(instant: Instant) -> (u64, u8, u8) {

@@ -28,7 +28,7 @@ use super::list;
 use super::response::{
     Code, Condition, FetchData, MailboxListing, Response, Status, Untagged, write_string,
 };
-use super::search::{CHARSETS, Candidate};
+use super::search::{CHARSETS, Candidate, Criteria};
 use super::selected::{BadNumber, Target, View, parse_flags};
 use crate::mail::date::parse_imap_date_time;
 use crate::sasl;
@@ -764,8 +764,25 @@ impl Server {
                 let seen = fetch::sets_seen(&items) && !read_only;
                 let mut missing = false;
                 let mut responses = Vec::new();
-                for target in targets {
-                    if seen {
+                if !seen {
+                    // Nothing to set: the mailbox is found once and walked along, not found by
+                    // its name and searched for each message (10,000 of them for `1:*`).
+                    let selected = store.mailbox(user, mailbox.as_str()).ok();
+                    let mut found = selected
+                        .into_iter()
+                        .flat_map(|m| m.walk(targets.iter().copied(), |t| t.uid))
+                        .peekable();
+                    for target in &targets {
+                        let response = found.next_if(|(t, _)| t == target).map(|(t, message)| {
+                            Untagged::Fetch {
+                                number: t.number,
+                                attributes: fetch::fetch(&items, message, view),
+                            }
+                        });
+                        responses.push(response);
+                    }
+                } else {
+                    for target in targets {
                         let unseen = store
                             .message(user, mailbox.as_str(), target.uid)
                             .is_ok_and(|m| !m.flags().contains(crate::store::Flags::SEEN));
@@ -787,8 +804,8 @@ impl Server {
                                 continue;
                             }
                         }
+                        responses.push(fetch_one(store, user, view, target, &items));
                     }
-                    responses.push(fetch_one(store, user, view, target, &items));
                 }
                 for response in responses {
                     match response {
@@ -1583,13 +1600,11 @@ fn search(store: &Store, user: &str, view: &View, criteria: &SearchKey, uid: boo
     let Ok(mailbox) = store.mailbox(user, view.name().as_str()) else {
         return Vec::new();
     };
-    view.all()
-        .filter_map(|target| {
-            let message = mailbox.message(target.uid)?;
-            Candidate::new(target, message, view)
-                .matches(criteria)
-                .then_some(if uid { target.uid.get() } else { target.number })
-        })
+    let criteria = Criteria::new(criteria);
+    mailbox
+        .walk(view.all(), |target| target.uid)
+        .filter(|&(target, message)| Candidate::new(target, message, view).matches(&criteria))
+        .map(|(target, _)| if uid { target.uid.get() } else { target.number })
         .collect()
 }
 

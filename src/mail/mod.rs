@@ -16,9 +16,11 @@
 //! - [`compose`]: building a correct message for the lab's user agents;
 //! - [`dsn`]: the bounce (RFC 3464 delivery status notification) for an undeliverable message;
 //! - [`anatomy`]: a message taken apart for a reader (line ends, fields, MIME tree, decoded text),
-//!   what the shell's `show` prints and the page's Mailboxes panel draws.
+//!   what the shell's `show` prints and the page's Mailboxes panel draws;
+//! - [`search_text`]: the decoded, lowercase text IMAP SEARCH matches, derived once per stored
+//!   message.
 //!
-//! Invariants: depends only on [`crate::time`]; never panics on any input (every parser is
+//! Invariants: depends only on [`crate::time`] and [`crate::lowercase`]; never panics on any input (every parser is
 //! total: malformed input degrades, it does not fail).
 
 pub mod address;
@@ -33,6 +35,7 @@ pub mod envelope;
 pub mod header;
 pub mod message_id;
 pub mod mime;
+pub mod search_text;
 pub mod section;
 pub mod seven_bit;
 

@@ -178,6 +178,35 @@ impl Mailbox {
         self.position(uid).and_then(|at| self.messages.get(at))
     }
 
+    /// The message of each item's UID, for the items whose message is here, in the items'
+    /// order. Items in ascending UID order (a session's messages, a sorted set) are found by one
+    /// walk along the mailbox, not a binary search each — over 10,000 messages that search's
+    /// cache misses were most of a SEARCH; any other order is found all the same.
+    pub fn walk<'a, T>(
+        &'a self,
+        items: impl IntoIterator<Item = T> + 'a,
+        uid: impl Fn(&T) -> Uid + 'a,
+    ) -> impl Iterator<Item = (T, &'a Message)> + 'a {
+        let mut at = 0;
+        items.into_iter().filter_map(move |item| {
+            let want = uid(&item);
+            match self.messages.get(at) {
+                Some(m) if m.uid <= want => {
+                    at += self
+                        .messages
+                        .get(at..)
+                        .unwrap_or_default()
+                        .iter()
+                        .take_while(|m| m.uid < want)
+                        .count();
+                }
+                _ => at = self.messages.partition_point(|m| m.uid < want),
+            }
+            let message = self.messages.get(at).filter(|m| m.uid == want)?;
+            Some((item, message))
+        })
+    }
+
     /// The UIDs of the messages no session has seen yet (RFC 3501 §2.3.2 `\Recent`).
     pub fn recent(&self) -> impl Iterator<Item = Uid> + '_ {
         let first = self.messages.partition_point(|m| m.uid < self.recent_floor);
@@ -352,6 +381,43 @@ mod tests {
         assert_eq!(deliver(&mut store, "INBOX", "four"), uid(4));
         assert_eq!(uids_in(&store, "INBOX"), [1, 4]);
         assert_eq!(store.status("alice", "INBOX").unwrap().uid_next, uid(5));
+    }
+
+    #[test]
+    fn walk_finds_the_messages_of_uids_in_any_order() {
+        let mut store = store();
+        for text in ["one", "two", "three", "four", "five", "six"] {
+            deliver(&mut store, "INBOX", text);
+        }
+        store
+            .set_flags(
+                ME,
+                "alice",
+                "INBOX",
+                &uids(&[2, 5]),
+                FlagOp::Add,
+                Flags::DELETED,
+                &[],
+            )
+            .unwrap();
+        store.expunge(ME, "alice", "INBOX", None).unwrap();
+        let mailbox = store.mailbox("alice", "INBOX").unwrap();
+        let walked = |wanted: &[u32]| -> Vec<(u32, u32)> {
+            mailbox
+                .walk(wanted.iter().copied(), |&n| uid(n))
+                .map(|(n, m)| (n, m.uid().get()))
+                .collect()
+        };
+        assert_eq!(
+            walked(&[1, 2, 3, 4, 5, 6, 7]),
+            [(1, 1), (3, 3), (4, 4), (6, 6)]
+        );
+        assert_eq!(
+            walked(&[6, 4, 1, 2, 3, 3]),
+            [(6, 6), (4, 4), (1, 1), (3, 3), (3, 3)]
+        );
+        assert_eq!(walked(&[7, 1, 9]), [(1, 1)]);
+        assert_eq!(walked(&[]), []);
     }
 
     #[test]

@@ -1,13 +1,17 @@
 //! A stored message: its UID, flags, internal date and the exact octets it arrived as.
 //!
 //! RFC 3501 §2.3.1.1: a UID is a non-zero 32-bit number, strictly ascending within a mailbox and
-//! never reused. The store never parses a message: the octets are kept as given
-//! and shared (`Arc<[u8]>`), so COPY and MOVE do not duplicate them.
+//! never reused. The octets are kept as given and shared (`Arc<[u8]>`), so COPY and MOVE do
+//! not duplicate them. The store parses a message only for SEARCH: the decoded, lowercase text
+//! it matches ([`crate::mail::search_text`]) is derived on the first search that needs it and
+//! kept with the message, shared by the copies made after, never saved in a snapshot — the
+//! octets never change, so neither does their text.
 
+use crate::mail::search_text::{self, HeaderText};
 use crate::sorted::SortedSet;
 use std::fmt;
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +60,33 @@ pub struct Message {
     pub(super) internal_date: Instant,
     #[serde(with = "base64_octets")]
     pub(super) raw: Arc<[u8]>,
+    #[serde(skip)]
+    pub(super) search: SearchCache,
+}
+
+/// What SEARCH derives from a message's octets, each half filled on first use. Derived from the
+/// octets alone, so two messages with equal octets are equal whatever their caches hold.
+#[derive(Clone, Default)]
+pub struct SearchCache {
+    header: OnceLock<Arc<HeaderText>>,
+    body: OnceLock<Arc<str>>,
+}
+
+impl PartialEq for SearchCache {
+    fn eq(&self, _: &SearchCache) -> bool {
+        true
+    }
+}
+
+impl Eq for SearchCache {}
+
+impl fmt::Debug for SearchCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SearchCache")
+            .field("header", &self.header.get().is_some())
+            .field("body", &self.body.get().is_some())
+            .finish()
+    }
 }
 
 impl Message {
@@ -84,5 +115,25 @@ impl Message {
     /// RFC 3501 §2.3.4: the size in octets.
     pub fn size(&self) -> usize {
         self.raw.len()
+    }
+
+    /// The header as SEARCH reads it (decoded, lowercase), derived on the first call.
+    pub fn search_header(&self) -> &HeaderText {
+        self.search
+            .header
+            .get_or_init(|| Arc::new(HeaderText::of(&self.raw)))
+    }
+
+    /// The text parts as SEARCH reads them (decoded, lowercase), derived on the first call.
+    pub fn search_body(&self) -> &str {
+        self.search
+            .body
+            .get_or_init(|| search_text::body_text(&self.raw).into())
+    }
+
+    /// The octets the derived search text takes so far (none before a search needed it).
+    pub fn search_cache_size(&self) -> usize {
+        self.search.header.get().map_or(0, |h| h.heap_size())
+            + self.search.body.get().map_or(0, |b| b.len())
     }
 }

@@ -49,7 +49,7 @@ pub use lock::MaildropLock;
 pub use mailbox::{
     Appended, CopyUid, MAX_KEYWORDS, Mailbox, MessageFlags, Moved, SpecialUse, Status, UidValidity,
 };
-pub use message::{Message, Uid};
+pub use message::{Message, SearchCache, Uid};
 pub use name::{DELIMITER, MAX_LEVELS, MAX_NAME_OCTETS, MailboxName, NameError};
 pub use snapshot::{SNAPSHOT_VERSION, SnapshotError};
 
@@ -367,6 +367,7 @@ impl Store {
             keywords,
             internal_date,
             raw,
+            search: SearchCache::default(),
         }])?;
         let event = (name, ChangeKind::Appended { uid: appended.uid });
         record(&mut self.feed, origin, &account.name, [event]);
