@@ -16,7 +16,8 @@ pub fn clock(at: Instant) -> String {
 
 /// `in 4 min 10 s`, or `due` when the time has come: how long until `then`, said at `now`.
 pub fn until(now: Instant, then: Instant) -> String {
-    let secs = then.saturating_since(now).as_secs();
+    // Rounded up: with 59.5 s to go the next try is "in 1 min", and "due" only once it is.
+    let secs = then.saturating_since(now).as_millis().div_ceil(1000);
     match secs {
         0 => "due".to_string(),
         1..=59 => format!("in {secs} s"),
