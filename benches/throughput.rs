@@ -117,6 +117,18 @@ mod native {
                 n
             })
         });
+        // The byte-scan case (#10): an APPEND whose message is one 1 MiB literal — the parser
+        // reads the literal header, then only checks the octets for NUL (RFC 3501 §4.3).
+        let mut append = b"a1 APPEND INBOX (\\Seen) {1048576}\r\n".to_vec();
+        append.extend(body().iter().cycle().take(1 << 20));
+        append.extend_from_slice(b"\r\n");
+        group.throughput(Throughput::Bytes(append.len() as u64));
+        group.bench_function("parse an APPEND of a 1 MiB literal", |b| {
+            b.iter(|| match parse(black_box(&append[..]), 1 << 21) {
+                Ok(Parsed::Complete { consumed, .. }) => consumed,
+                _ => 0,
+            })
+        });
         group.finish();
     }
 
